@@ -1,0 +1,227 @@
+package io.tern.broker;
+
+import io.tern.broker.destination.DispatchQueue;
+import io.tern.broker.destination.TopicDestination;
+import io.tern.protocol.Address;
+import io.tern.protocol.MessageSnapshot;
+import io.tern.store.PersistenceAdapter;
+import io.tern.store.SubscriptionInfo;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.InvalidSelectorException;
+import jakarta.jms.JMSException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Predicate;
+
+/**
+ * The destinations of one running broker: created on first use (unless that is turned off), recovered
+ * from the store at start, temporary ones tied to their connection.
+ *
+ * <p>Thread-safe: lookups are lock-free; creation of one destination happens once (computeIfAbsent).
+ */
+final class DestinationRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DestinationRegistry.class);
+
+    private final PersistenceAdapter store;
+    private final MessageMemory memory;
+    private final Clock clock;
+    private final ScheduledExecutorService tasks;
+    private final boolean autoCreate;
+    private final Map<String, DispatchQueue> queues = new ConcurrentHashMap<>();
+    private final Map<String, TopicDestination> topics = new ConcurrentHashMap<>();
+    private final Map<Address, ServerConnection> temporaryOwners = new ConcurrentHashMap<>();
+    private final Map<Address, DispatchQueue> temporaryQueues = new ConcurrentHashMap<>();
+    private final Map<Address, TopicDestination> temporaryTopics = new ConcurrentHashMap<>();
+
+    DestinationRegistry(PersistenceAdapter store, MessageMemory memory, Clock clock, ScheduledExecutorService tasks,
+                        boolean autoCreate) {
+        this.store = store;
+        this.memory = memory;
+        this.clock = clock;
+        this.tasks = tasks;
+        this.autoCreate = autoCreate;
+    }
+
+    /** Re-creates every destination the store knows and starts paging their messages in. */
+    void recover() throws IOException {
+        for (Address address : store.destinations()) {
+            if (address.kind() == Address.Kind.QUEUE) {
+                DispatchQueue queue = createQueue(address.name());
+                queues.put(address.name(), queue);
+                queue.recover();
+            } else if (address.kind() == Address.Kind.TOPIC) {
+                topics.put(address.name(), createTopic(address.name()));
+            }
+        }
+        LOG.debug("Recovered {} queues and {} topics", queues.size(), topics.size());
+    }
+
+    /** Creates a destination up front (for brokers that do not create them on first use). */
+    void define(Address address) {
+        if (address.isTopic()) {
+            topics.computeIfAbsent(address.name(), this::createTopic);
+        } else {
+            queues.computeIfAbsent(address.name(), this::createQueue);
+        }
+    }
+
+    DispatchQueue queue(Address address) throws JMSException {
+        if (address.isTemporary()) {
+            DispatchQueue q = temporaryQueues.get(address);
+            if (q == null) {
+                throw new InvalidDestinationException("temporary queue " + address.name() + " does not exist"
+                        + " (it was deleted, or its connection closed)");
+            }
+            return q;
+        }
+        DispatchQueue q = queues.get(address.name());
+        if (q != null) {
+            return q;
+        }
+        if (!autoCreate) {
+            throw new InvalidDestinationException("queue " + address.name() + " does not exist and this broker"
+                    + " does not create destinations on first use");
+        }
+        return queues.computeIfAbsent(address.name(), this::createQueue);
+    }
+
+    TopicDestination topic(Address address) throws JMSException {
+        if (address.isTemporary()) {
+            TopicDestination t = temporaryTopics.get(address);
+            if (t == null) {
+                throw new InvalidDestinationException("temporary topic " + address.name() + " does not exist"
+                        + " (it was deleted, or its connection closed)");
+            }
+            return t;
+        }
+        TopicDestination t = topics.get(address.name());
+        if (t != null) {
+            return t;
+        }
+        if (!autoCreate) {
+            throw new InvalidDestinationException("topic " + address.name() + " does not exist and this broker"
+                    + " does not create destinations on first use");
+        }
+        return topics.computeIfAbsent(address.name(), this::createTopic);
+    }
+
+    /** The queue if it exists, without creating it. */
+    DispatchQueue existingQueue(String name) {
+        return queues.get(name);
+    }
+
+    TopicDestination existingTopic(String name) {
+        return topics.get(name);
+    }
+
+    List<DispatchQueue> queues() {
+        return new ArrayList<>(queues.values());
+    }
+
+    List<TopicDestination> topics() {
+        return new ArrayList<>(topics.values());
+    }
+
+    void createTemporary(Address address, ServerConnection owner) throws JMSException {
+        if (temporaryOwners.putIfAbsent(address, owner) != null) {
+            throw new InvalidDestinationException("temporary destination " + address.name() + " exists already");
+        }
+        if (address.isTopic()) {
+            temporaryTopics.put(address, new TopicDestination(address, null, memory, clock, tasks, null, Map.of()));
+        } else {
+            temporaryQueues.put(address, new DispatchQueue(address, null, memory, clock, tasks, null));
+        }
+    }
+
+    ServerConnection temporaryOwner(Address address) {
+        return temporaryOwners.get(address);
+    }
+
+    /** Deletes a temporary destination; refused while it has consumers. */
+    void deleteTemporary(Address address, ServerConnection owner, boolean force) throws JMSException {
+        if (temporaryOwners.get(address) != owner) {
+            throw new InvalidDestinationException("temporary destination " + address.name()
+                    + " does not exist or belongs to another connection");
+        }
+        if (address.isTopic()) {
+            TopicDestination t = temporaryTopics.get(address);
+            if (!force && t != null && t.consumerCount() > 0) {
+                throw new jakarta.jms.IllegalStateException("temporary topic " + address.name()
+                        + " has consumers; close them before deleting it");
+            }
+            temporaryTopics.remove(address);
+            if (t != null) {
+                t.close();
+            }
+        } else {
+            DispatchQueue q = temporaryQueues.get(address);
+            if (!force && q != null && q.subscriberCount() > 0) {
+                throw new jakarta.jms.IllegalStateException("temporary queue " + address.name()
+                        + " has consumers; close them before deleting it");
+            }
+            temporaryQueues.remove(address);
+            if (q != null) {
+                q.close();
+            }
+        }
+        temporaryOwners.remove(address);
+    }
+
+    /** Removes a queue and its stored messages. */
+    boolean removeQueue(String name) throws IOException {
+        DispatchQueue q = queues.remove(name);
+        if (q == null) {
+            return false;
+        }
+        q.close();
+        store.removeDestination(Address.queue(name));
+        return true;
+    }
+
+    void closeAll() {
+        queues.values().forEach(DispatchQueue::close);
+        topics.values().forEach(TopicDestination::close);
+        temporaryQueues.values().forEach(DispatchQueue::close);
+        temporaryTopics.values().forEach(TopicDestination::close);
+    }
+
+    private DispatchQueue createQueue(String name) {
+        Address address = Address.queue(name);
+        try {
+            return new DispatchQueue(address, io.tern.broker.destination.EntryBacking.of(store.queueStore(name)),
+                    memory, clock, tasks, null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the store of queue " + name, e);
+        }
+    }
+
+    private TopicDestination createTopic(String name) {
+        Address address = Address.topic(name);
+        try {
+            var topicStore = store.topicStore(name);
+            Map<SubscriptionInfo, Predicate<MessageSnapshot>> recovered = new LinkedHashMap<>();
+            for (SubscriptionInfo info : topicStore.subscriptions()) {
+                try {
+                    recovered.put(info, MessageFilters.compile(info.selector()));
+                } catch (InvalidSelectorException e) {
+                    LOG.error("Durable subscription {} on topic {} has a selector that no longer parses;"
+                            + " it receives nothing until replaced: {}", info.name(), name, e.getMessage());
+                    recovered.put(info, m -> false);
+                }
+            }
+            return new TopicDestination(address, topicStore, memory, clock, tasks, null, recovered);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the store of topic " + name, e);
+        }
+    }
+}

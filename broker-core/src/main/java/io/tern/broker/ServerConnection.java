@@ -1,0 +1,420 @@
+package io.tern.broker;
+
+import io.tern.broker.destination.DispatchQueue;
+import io.tern.broker.destination.QueueEntry;
+import io.tern.broker.destination.TopicDestination;
+import io.tern.broker.destination.TopicSubscription;
+import io.tern.protocol.Address;
+import io.tern.protocol.MessageSnapshot;
+import io.tern.store.SubscriptionInfo;
+import io.tern.store.TransactionOperation;
+import io.tern.transport.BrokerConnection;
+import io.tern.transport.ConsumerSpec;
+import io.tern.transport.Delivery;
+import io.tern.transport.DeliveryListener;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.ResourceAllocationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * The broker's side of one client connection: its consumers, the deliveries in flight to it, its open
+ * transactions and temporary destinations. The vm transport calls it directly; the tcp transport calls
+ * it from decoded commands.
+ *
+ * <p><b>Threading.</b> Any client thread calls in; destinations call {@link #deliver} from their dispatch
+ * (under their lock). Shared state is in concurrent maps; a delivery is registered in flight before it is
+ * handed to the listener, so an acknowledgement can never overtake it.
+ */
+public final class ServerConnection implements BrokerConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+
+    private final RunningBroker broker;
+    private final String connectionId;
+    private final DeliveryListener listener;
+    private final AtomicLong deliveryIds = new AtomicLong();
+    private final Map<Long, ServerConsumer> consumers = new ConcurrentHashMap<>();
+    private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final Map<Long, BrokerTransaction> transactions = new ConcurrentHashMap<>();
+    private final Set<Address> temporaryDestinations = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String clientId;
+
+    private record InFlight(DispatchQueue queue, QueueEntry entry) {
+    }
+
+    ServerConnection(RunningBroker broker, String connectionId, DeliveryListener listener) {
+        this.broker = broker;
+        this.connectionId = connectionId;
+        this.listener = listener;
+    }
+
+    public String connectionId() {
+        return connectionId;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public String brokerName() {
+        return broker.name();
+    }
+
+    @Override
+    public void setClientId(String id) throws JMSException {
+        checkOpen();
+        if (id == null || id.isBlank()) {
+            throw new InvalidClientIDException("client ID must not be null or blank");
+        }
+        if (clientId != null) {
+            throw new IllegalStateException("client ID is already set to '" + clientId + "'");
+        }
+        broker.claimClientId(id, this);
+        clientId = id;
+    }
+
+    @Override
+    public void checkDestination(Address address) throws JMSException {
+        checkOpen();
+        resolve(address);
+    }
+
+    private Object resolve(Address address) throws JMSException {
+        return address.isTopic() ? broker.destinations().topic(address) : broker.destinations().queue(address);
+    }
+
+    @Override
+    public CompletableFuture<Void> send(long transactionId, MessageSnapshot message) {
+        try {
+            checkOpen();
+            Address address = message.destination();
+            if (address == null) {
+                throw new InvalidDestinationException("message has no destination");
+            }
+            Object destination = resolve(address);
+            if (transactionId != 0) {
+                transaction(transactionId).addSend(message);
+                return CompletableFuture.completedFuture(null);
+            }
+            return broker.flowControl(message, address).thenCompose(ready -> deliverSend(destination, message));
+        } catch (JMSException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> deliverSend(Object destination, MessageSnapshot message) {
+        if (destination instanceof TopicDestination topic) {
+            return topic.publish(message, this, clientId);
+        }
+        return ((DispatchQueue) destination).enqueue(message);
+    }
+
+    private BrokerTransaction transaction(long transactionId) {
+        return transactions.computeIfAbsent(transactionId, id -> new BrokerTransaction());
+    }
+
+    @Override
+    public void addConsumer(ConsumerSpec spec) throws JMSException {
+        checkOpen();
+        if (consumers.containsKey(spec.consumerId())) {
+            throw new IllegalStateException("consumer " + spec.consumerId() + " exists already");
+        }
+        Address address = spec.address();
+        if (address.isTemporary()) {
+            ServerConnection owner = broker.destinations().temporaryOwner(address);
+            if (owner == null) {
+                throw new InvalidDestinationException("temporary destination " + address.name()
+                        + " does not exist (deleted, or its connection closed)");
+            }
+            if (owner != this) {
+                throw new InvalidDestinationException("temporary destination " + address.name()
+                        + " belongs to another connection; only its own connection may consume from it");
+            }
+        }
+        Predicate<MessageSnapshot> filter = MessageFilters.compile(spec.selector());
+        ServerConsumer consumer;
+        if (!address.isTopic()) {
+            consumer = new ServerConsumer(this, spec, broker.destinations().queue(address), filter);
+        } else {
+            TopicDestination topic = broker.destinations().topic(address);
+            consumer = new ServerConsumer(this, spec, topic, subscribe(topic, spec, filter));
+        }
+        consumers.put(spec.consumerId(), consumer);
+        consumer.open();
+    }
+
+    private TopicSubscription subscribe(TopicDestination topic, ConsumerSpec spec, Predicate<MessageSnapshot> filter)
+            throws JMSException {
+        if (spec.durable()) {
+            if (topic.address().isTemporary()) {
+                throw new InvalidDestinationException("a durable subscription cannot be on a temporary topic");
+            }
+            if (!spec.shared() && clientId == null) {
+                throw new IllegalStateException("an unshared durable subscription needs a client ID;"
+                        + " set one on the connection or the connection factory");
+            }
+            SubscriptionInfo info = new SubscriptionInfo(clientId, spec.subscriptionName(), spec.selector(),
+                    spec.noLocal(), spec.shared());
+            return topic.joinDurable(info, filter, clientId);
+        }
+        if (spec.shared()) {
+            return topic.joinShared(SubscriptionInfo.keyOf(clientId, spec.subscriptionName(), true) + ":nondurable",
+                    filter);
+        }
+        return topic.subscribe(connectionId + ":" + spec.consumerId(), filter, spec.noLocal() ? this : null);
+    }
+
+    @Override
+    public void addCredit(long consumerId, int messages) {
+        ServerConsumer consumer = consumers.get(consumerId);
+        if (consumer != null) {
+            consumer.queue().addCredit(consumer, messages);
+        }
+    }
+
+    @Override
+    public void removeConsumer(long consumerId) {
+        ServerConsumer consumer = consumers.remove(consumerId);
+        if (consumer != null) {
+            consumer.close();
+        }
+    }
+
+    void deliver(ServerConsumer consumer, DispatchQueue queue, QueueEntry entry, int deliveryCount) {
+        long id = deliveryIds.incrementAndGet();
+        inFlight.put(id, new InFlight(queue, entry));
+        listener.onDelivery(new Delivery(consumer.spec().consumerId(), id, entry.message(), deliveryCount));
+    }
+
+    @Override
+    public void acknowledge(long[] deliveryIdsToAck) throws JMSException {
+        checkOpen();
+        List<CompletableFuture<Void>> removals = new ArrayList<>(deliveryIdsToAck.length);
+        for (long id : deliveryIdsToAck) {
+            InFlight f = inFlight.remove(id);
+            if (f != null) {
+                CompletionStage<Void> removal = f.queue.acknowledge(f.entry);
+                removals.add(removal.toCompletableFuture());
+            }
+        }
+        await(CompletableFuture.allOf(removals.toArray(new CompletableFuture[0])), "acknowledge");
+    }
+
+    @Override
+    public void release(long[] deliveryIdsToRelease, boolean seen) {
+        for (long id : deliveryIdsToRelease) {
+            InFlight f = inFlight.remove(id);
+            if (f != null) {
+                f.queue.release(f.entry, seen);
+            }
+        }
+    }
+
+    @Override
+    public void commit(long transactionId, long[] acknowledged) throws JMSException {
+        checkOpen();
+        BrokerTransaction tx = transactions.remove(transactionId);
+        List<MessageSnapshot> sends = tx == null ? List.of() : tx.sends();
+        List<TransactionOperation> operations = new ArrayList<>();
+        List<Runnable> onCommitted = new ArrayList<>();
+        for (MessageSnapshot message : sends) {
+            prepareSend(message, operations, onCommitted);
+        }
+        List<InFlight> acks = new ArrayList<>(acknowledged.length);
+        for (long id : acknowledged) {
+            InFlight f = inFlight.remove(id);
+            if (f == null) {
+                continue;
+            }
+            acks.add(f);
+            TransactionOperation removal = f.queue.removalOf(f.entry);
+            if (removal != null) {
+                operations.add(removal);
+            }
+        }
+        if (!operations.isEmpty()) {
+            try {
+                await(broker.store().transactionStore().commit(operations).toCompletableFuture(), "commit");
+            } catch (JMSException e) {
+                acks.forEach(f -> f.queue.release(f.entry, true));
+                throw e;
+            }
+        }
+        onCommitted.forEach(Runnable::run);
+        acks.forEach(f -> f.queue.acknowledgeStored(f.entry));
+    }
+
+    private void prepareSend(MessageSnapshot message, List<TransactionOperation> operations,
+                             List<Runnable> onCommitted) throws JMSException {
+        Address address = message.destination();
+        if (address.isTopic()) {
+            TopicDestination topic = broker.destinations().topic(address);
+            long sequence = topic.reserveSequence();
+            List<String> keys = message.isPersistent() && !address.isTemporary()
+                    ? topic.durableKeysFor(message, this, clientId) : List.of();
+            if (!keys.isEmpty()) {
+                operations.add(new TransactionOperation.TopicAdd(address.name(), sequence, message, keys));
+            }
+            String publisherClientId = clientId;
+            onCommitted.add(() -> topic.offerCommitted(sequence, message, keys, this, publisherClientId));
+        } else {
+            DispatchQueue queue = broker.destinations().queue(address);
+            long sequence = queue.reserveSequence();
+            boolean stored = message.isPersistent() && !address.isTemporary();
+            if (stored) {
+                operations.add(new TransactionOperation.QueueAdd(address.name(), sequence, message));
+            }
+            onCommitted.add(() -> queue.offer(sequence, message, stored));
+        }
+    }
+
+    @Override
+    public void rollback(long transactionId, long[] seen) {
+        transactions.remove(transactionId);
+        release(seen, true);
+    }
+
+    @Override
+    public List<MessageSnapshot> browse(Address queue, String selector) throws JMSException {
+        checkOpen();
+        if (queue.isTopic()) {
+            throw new InvalidDestinationException("only queues can be browsed, not " + queue);
+        }
+        Predicate<MessageSnapshot> filter = MessageFilters.compile(selector);
+        List<MessageSnapshot> out = new ArrayList<>();
+        for (MessageSnapshot m : broker.destinations().queue(queue).browse()) {
+            if (filter.test(m)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void createTemporaryDestination(Address address) throws JMSException {
+        checkOpen();
+        broker.destinations().createTemporary(address, this);
+        temporaryDestinations.add(address);
+    }
+
+    @Override
+    public void deleteTemporaryDestination(Address address) throws JMSException {
+        checkOpen();
+        broker.destinations().deleteTemporary(address, this, false);
+        temporaryDestinations.remove(address);
+    }
+
+    @Override
+    public void unsubscribe(String subscriptionName) throws JMSException {
+        checkOpen();
+        if (subscriptionName == null || subscriptionName.isEmpty()) {
+            throw new InvalidDestinationException("subscription name must not be null or empty");
+        }
+        boolean removed = false;
+        for (String key : new String[] {SubscriptionInfo.keyOf(clientId, subscriptionName, false),
+                                        SubscriptionInfo.keyOf(clientId, subscriptionName, true)}) {
+            for (TopicDestination topic : broker.destinations().topics()) {
+                removed |= topic.unsubscribe(key);
+            }
+        }
+        if (!removed) {
+            throw new InvalidDestinationException("no durable subscription named '" + subscriptionName + "'"
+                    + (clientId == null ? "" : " for client ID '" + clientId + "'"));
+        }
+    }
+
+    @Override
+    public void close() {
+        shutDown(null);
+    }
+
+    /** Closes the connection; with a cause, tells the client its connection failed. */
+    void shutDown(Exception cause) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (ServerConsumer consumer : new ArrayList<>(consumers.values())) {
+            consumer.close();
+        }
+        consumers.clear();
+        Set<Long> ids = new HashSet<>(inFlight.keySet());
+        for (Long id : ids) {
+            InFlight f = inFlight.remove(id);
+            if (f != null) {
+                f.queue.release(f.entry, true);
+            }
+        }
+        transactions.clear();
+        for (Address address : temporaryDestinations) {
+            try {
+                broker.destinations().deleteTemporary(address, this, true);
+            } catch (JMSException e) {
+                LOG.debug("Temporary destination {} was already gone", address);
+            }
+        }
+        temporaryDestinations.clear();
+        if (clientId != null) {
+            broker.releaseClientId(clientId, this);
+        }
+        broker.connectionClosed(this);
+        if (cause != null) {
+            listener.onConnectionFailure(cause);
+        }
+    }
+
+    private void checkOpen() throws JMSException {
+        if (closed.get()) {
+            throw new IllegalStateException("the connection to broker '" + broker.name() + "' is closed");
+        }
+    }
+
+    private void await(CompletableFuture<?> future, String what) throws JMSException {
+        try {
+            future.get(broker.storeTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw jmsException("interrupted while waiting for the store to " + what, e);
+        } catch (ExecutionException | CompletionException e) {
+            throw jmsException("the store failed to " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw jmsException("the store did not " + what + " within " + broker.storeTimeoutMillis() + " ms", e);
+        }
+    }
+
+    private static JMSException jmsException(String message, Throwable cause) {
+        if (cause instanceof JMSException j) {
+            return j;
+        }
+        JMSException e = new JMSException(message);
+        e.setLinkedException(cause instanceof Exception ex ? ex : new Exception(cause));
+        e.initCause(cause);
+        return e;
+    }
+
+    static ResourceAllocationException resourceExhausted(String message) {
+        return new ResourceAllocationException(message);
+    }
+}

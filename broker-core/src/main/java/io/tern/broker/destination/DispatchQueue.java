@@ -1,0 +1,674 @@
+package io.tern.broker.destination;
+
+import io.tern.broker.MessageMemory;
+import io.tern.protocol.Address;
+import io.tern.protocol.MessageSnapshot;
+import io.tern.store.StoredMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The ordered messages of a queue or of one topic subscription, and their dispatch to consumers by
+ * credit. Messages go out highest priority first, in sequence order within a priority; a message no
+ * consumer accepts (selector) stays and does not hold back the messages behind it.
+ *
+ * <p><b>Memory.</b> Messages held in memory are charged to the broker's {@link MessageMemory}. When it
+ * is spent, persistent messages are written to the backing store only ("paged out"), and every later
+ * one too until the queue has read them back in order, so order is kept. A page-in task reads them back
+ * in windows as consumers drain the queue. A broker that restarts starts every queue paged out, so
+ * recovery is paging.
+ *
+ * <p><b>Threading.</b> All state is guarded by {@link #lock}. Dispatch runs in whichever thread changed
+ * the state (a send, an acknowledgement, credit, a store completion) while holding the lock; subscribers
+ * only buffer what they are given. Store reads happen on the broker's task executor, never under the
+ * lock; store writes are submitted under the lock so they reach the store in sequence order.
+ */
+public final class DispatchQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DispatchQueue.class);
+
+    /** Priority first (high to low), then sequence. */
+    private static final Comparator<QueueEntry> DISPATCH_ORDER = (a, b) -> {
+        int byPriority = Integer.compare(b.message.priority(), a.message.priority());
+        return byPriority != 0 ? byPriority : Long.compare(a.sequence, b.sequence);
+    };
+
+    /** Messages read back from the store at a time. */
+    static final int PAGE_SIZE = 500;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Address address;
+    private final EntryBacking backing;
+    private final MessageMemory memory;
+    private final Clock clock;
+    private final ScheduledExecutorService tasks;
+    private final ExpiryHandler expiryHandler;
+
+    private final NavigableSet<QueueEntry> pending = new TreeSet<>(DISPATCH_ORDER);
+    private final PriorityQueue<QueueEntry> scheduled =
+            new PriorityQueue<>(Comparator.comparingLong((QueueEntry e) -> e.message.deliveryTime())
+                    .thenComparingLong(e -> e.sequence));
+    private final List<Slot> consumers = new ArrayList<>();
+    private int nextConsumer;
+    private long nextSequence;
+    private int inFlight;
+
+    private boolean pagedOut;
+    private long pageCursor;
+    private long pagedOutHigh;
+    /** The highest paged-out sequence whose store write completed: page-in reads no further. */
+    private long pagedOutDurableHigh;
+    private boolean pageInRunning;
+    private ScheduledFuture<?> scheduledWakeUp;
+    private long scheduledWakeUpAt;
+    private boolean closed;
+
+    private long enqueued;
+    private long dequeued;
+    private long expired;
+
+    /** Called for a message found expired; the queue has already taken it out. */
+    public interface ExpiryHandler {
+        void expired(DispatchQueue queue, MessageSnapshot message);
+    }
+
+    private static final class Slot {
+        final Subscriber subscriber;
+        int credit;
+
+        Slot(Subscriber subscriber, int credit) {
+            this.subscriber = subscriber;
+            this.credit = credit;
+        }
+    }
+
+    /**
+     * @param backing the store behind the queue, or null for a queue that keeps messages only in memory
+     *                (a non-durable topic subscription)
+     */
+    public DispatchQueue(Address address, EntryBacking backing, MessageMemory memory, Clock clock,
+                         ScheduledExecutorService tasks, ExpiryHandler expiryHandler) {
+        this.address = address;
+        this.backing = backing;
+        this.memory = memory;
+        this.clock = clock;
+        this.tasks = tasks;
+        this.expiryHandler = expiryHandler;
+        long last = backing == null ? 0 : backing.lastSequence();
+        this.nextSequence = last + 1;
+        if (last > 0) {
+            pagedOut = true;
+            pageCursor = 0;
+            pagedOutHigh = last;
+            pagedOutDurableHigh = last;
+        }
+    }
+
+    public Address address() {
+        return address;
+    }
+
+    /** Starts reading back what the store holds (after a restart). */
+    public void recover() {
+        lock.lock();
+        try {
+            schedulePageIn();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds a message. Persistent messages on a queue with a store are written first; the future
+     * completes when the message is durable and visible to consumers.
+     */
+    public CompletableFuture<Void> enqueue(MessageSnapshot message) {
+        lock.lock();
+        try {
+            long sequence = nextSequence++;
+            enqueued++;
+            if (backing == null || !message.isPersistent()) {
+                holdInMemory(new QueueEntry(sequence, message, false, 0));
+                return CompletableFuture.completedFuture(null);
+            }
+            if (pagedOut || memory.isFull()) {
+                return writePagedOut(sequence, message);
+            }
+            QueueEntry entry = new QueueEntry(sequence, message, true, 0);
+            memory.charge(message.estimatedSize());
+            return backing.add(sequence, message).toCompletableFuture().whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    makeVisible(entry);
+                } else {
+                    memory.release(message.estimatedSize());
+                }
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds a message already assigned a sequence by the caller (a topic, which numbers its messages for
+     * all its subscriptions). {@code stored} says the caller wrote it to this queue's store already (a
+     * topic stores one copy for its durable subscriptions; a committed transaction); otherwise it is held
+     * in memory only.
+     */
+    public void offer(long sequence, MessageSnapshot message, boolean stored) {
+        lock.lock();
+        try {
+            enqueued++;
+            nextSequence = Math.max(nextSequence, sequence + 1);
+            if (stored && (pagedOut || memory.isFull())) {
+                if (!pagedOut) {
+                    pagedOut = true;
+                    pageCursor = sequence - 1;
+                }
+                pagedOutHigh = Math.max(pagedOutHigh, sequence);
+                pagedOutDurableHigh = Math.max(pagedOutDurableHigh, sequence);
+                schedulePageIn();
+                return;
+            }
+            holdInMemory(new QueueEntry(sequence, message, stored, 0));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A sequence for a message the caller will write itself and then {@link #offer offer}. */
+    public long reserveSequence() {
+        lock.lock();
+        try {
+            return nextSequence++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private CompletableFuture<Void> writePagedOut(long sequence, MessageSnapshot message) {
+        if (!pagedOut) {
+            pagedOut = true;
+            pageCursor = sequence - 1;
+        }
+        pagedOutHigh = sequence;
+        return backing.add(sequence, message).toCompletableFuture().thenRun(() -> {
+            lock.lock();
+            try {
+                pagedOutDurableHigh = Math.max(pagedOutDurableHigh, sequence);
+                schedulePageIn();
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    private void holdInMemory(QueueEntry entry) {
+        memory.charge(entry.message.estimatedSize());
+        makeVisible(entry);
+    }
+
+    private void makeVisible(QueueEntry entry) {
+        lock.lock();
+        try {
+            if (closed) {
+                memory.release(entry.message.estimatedSize());
+                return;
+            }
+            if (entry.message.deliveryTime() > clock.millis()) {
+                scheduled.add(entry);
+                scheduleWakeUp(entry.message.deliveryTime());
+            } else {
+                pending.add(entry);
+            }
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds a consumer with its initial credit. */
+    public void addSubscriber(Subscriber subscriber, int credit) {
+        lock.lock();
+        try {
+            consumers.add(new Slot(subscriber, credit));
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes a consumer; what is in flight to it stays in flight until acknowledged or released. */
+    public void removeSubscriber(Subscriber subscriber) {
+        lock.lock();
+        try {
+            consumers.removeIf(s -> s.subscriber == subscriber);
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int subscriberCount() {
+        lock.lock();
+        try {
+            return consumers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void addCredit(Subscriber subscriber, int messages) {
+        lock.lock();
+        try {
+            for (Slot s : consumers) {
+                if (s.subscriber == subscriber) {
+                    s.credit += messages;
+                    dispatch();
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Consumes a message delivered earlier; completes when the removal is durable. */
+    public CompletionStage<Void> acknowledge(QueueEntry entry) {
+        lock.lock();
+        try {
+            if (entry.owner == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            entry.owner = null;
+            inFlight--;
+            dequeued++;
+            memory.release(entry.message.estimatedSize());
+            CompletionStage<Void> removal = entry.stored
+                    ? backing.remove(entry.sequence)
+                    : CompletableFuture.completedFuture(null);
+            schedulePageIn();
+            dispatch();
+            return removal;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Consumes a message that a transaction commit already removed from the store: only the memory
+     * side is updated.
+     */
+    public void acknowledgeStored(QueueEntry entry) {
+        lock.lock();
+        try {
+            if (entry.owner == null) {
+                return;
+            }
+            entry.owner = null;
+            inFlight--;
+            dequeued++;
+            memory.release(entry.message.estimatedSize());
+            schedulePageIn();
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Puts a delivered message back; {@code seen} ones count as delivered (redelivered next time). */
+    public void release(QueueEntry entry, boolean seen) {
+        lock.lock();
+        try {
+            if (entry.owner == null) {
+                return;
+            }
+            entry.owner = null;
+            inFlight--;
+            if (seen) {
+                entry.deliveredCount++;
+                if (entry.stored) {
+                    backing.updateDeliveryCount(entry.sequence, entry.deliveredCount);
+                }
+            }
+            if (closed) {
+                memory.release(entry.message.estimatedSize());
+                return;
+            }
+            pending.add(entry);
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The store operation that consumes an entry inside a transaction, or null when the entry is not
+     * stored (held in memory only).
+     */
+    public io.tern.store.TransactionOperation removalOf(QueueEntry entry) {
+        return entry.stored ? backing.removal(entry.sequence) : null;
+    }
+
+    /** Whether the entry was consumed or released already (or never delivered). */
+    public boolean isInFlight(QueueEntry entry) {
+        lock.lock();
+        try {
+            return entry.owner != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The messages waiting, in dispatch order (in memory only; paged-out ones follow from the store). */
+    public List<MessageSnapshot> browse() {
+        lock.lock();
+        try {
+            List<MessageSnapshot> out = new ArrayList<>(pending.size());
+            long now = clock.millis();
+            for (QueueEntry e : pending) {
+                if (!e.message.isExpired(now)) {
+                    out.add(e.message);
+                }
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Messages waiting or in flight, including those paged out to the store. */
+    public long depth() {
+        lock.lock();
+        try {
+            long inStoreOnly = pagedOut ? Math.max(0, pagedOutHigh - pageCursor) : 0;
+            return pending.size() + scheduled.size() + inFlight + inStoreOnly;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long enqueuedCount() {
+        lock.lock();
+        try {
+            return enqueued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long dequeuedCount() {
+        lock.lock();
+        try {
+            return dequeued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long expiredCount() {
+        lock.lock();
+        try {
+            return expired;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes every waiting message (not those in flight), from memory and store. */
+    public CompletableFuture<Void> purge() {
+        List<CompletableFuture<Void>> removals = new ArrayList<>();
+        lock.lock();
+        try {
+            drainPagedOut(removals);
+            for (QueueEntry e : pending) {
+                forget(e, removals);
+            }
+            pending.clear();
+            for (QueueEntry e : scheduled) {
+                forget(e, removals);
+            }
+            scheduled.clear();
+        } finally {
+            lock.unlock();
+        }
+        return CompletableFuture.allOf(removals.toArray(new CompletableFuture[0]));
+    }
+
+    private void drainPagedOut(List<CompletableFuture<Void>> removals) {
+        while (pagedOut) {
+            List<StoredMessage> page;
+            try {
+                page = backing.read(pageCursor, PAGE_SIZE);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + address + " from its store", e);
+            }
+            for (StoredMessage m : page) {
+                removals.add(backing.remove(m.sequence()).toCompletableFuture());
+                pageCursor = m.sequence();
+            }
+            if (page.size() < PAGE_SIZE) {
+                pagedOut = pageCursor < pagedOutHigh;
+                if (pagedOut && page.isEmpty()) {
+                    // Writes still in progress: they stay and will be paged in when they complete.
+                    return;
+                }
+            }
+        }
+    }
+
+    private void forget(QueueEntry e, List<CompletableFuture<Void>> removals) {
+        memory.release(e.message.estimatedSize());
+        dequeued++;
+        if (e.stored) {
+            removals.add(backing.remove(e.sequence).toCompletableFuture());
+        }
+    }
+
+    /** Drops everything in memory (the broker is stopping); the store keeps what it holds. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            for (QueueEntry e : pending) {
+                memory.release(e.message.estimatedSize());
+            }
+            for (QueueEntry e : scheduled) {
+                memory.release(e.message.estimatedSize());
+            }
+            pending.clear();
+            scheduled.clear();
+            consumers.clear();
+            if (scheduledWakeUp != null) {
+                scheduledWakeUp.cancel(false);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dispatch() {
+        if (consumers.isEmpty() || closed) {
+            return;
+        }
+        long now = clock.millis();
+        promoteScheduled(now);
+        int withCredit = 0;
+        for (Slot s : consumers) {
+            if (s.credit > 0) {
+                withCredit++;
+            }
+        }
+        Iterator<QueueEntry> it = pending.iterator();
+        while (withCredit > 0 && it.hasNext()) {
+            QueueEntry entry = it.next();
+            if (entry.message.isExpired(now)) {
+                it.remove();
+                expire(entry);
+                continue;
+            }
+            Slot slot = pickConsumer(entry.message);
+            if (slot == null) {
+                continue;
+            }
+            it.remove();
+            entry.owner = slot.subscriber;
+            inFlight++;
+            if (--slot.credit == 0) {
+                withCredit--;
+            }
+            slot.subscriber.deliver(this, entry, entry.deliveredCount + 1);
+        }
+        schedulePageIn();
+    }
+
+    /** Round robin over the consumers with credit that accept the message. */
+    private Slot pickConsumer(MessageSnapshot message) {
+        int n = consumers.size();
+        for (int i = 0; i < n; i++) {
+            int index = (nextConsumer + i) % n;
+            Slot s = consumers.get(index);
+            if (s.credit > 0 && s.subscriber.accepts(message)) {
+                nextConsumer = (index + 1) % n;
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void expire(QueueEntry entry) {
+        expired++;
+        memory.release(entry.message.estimatedSize());
+        if (entry.stored) {
+            backing.remove(entry.sequence);
+        }
+        if (expiryHandler != null) {
+            expiryHandler.expired(this, entry.message);
+        }
+    }
+
+    private void promoteScheduled(long now) {
+        while (!scheduled.isEmpty() && scheduled.peek().message.deliveryTime() <= now) {
+            pending.add(scheduled.poll());
+        }
+        if (!scheduled.isEmpty()) {
+            scheduleWakeUp(scheduled.peek().message.deliveryTime());
+        }
+    }
+
+    private void scheduleWakeUp(long at) {
+        if (scheduledWakeUp != null && !scheduledWakeUp.isDone() && scheduledWakeUpAt <= at) {
+            return;
+        }
+        if (scheduledWakeUp != null) {
+            scheduledWakeUp.cancel(false);
+        }
+        scheduledWakeUpAt = at;
+        long delay = Math.max(0, at - clock.millis());
+        scheduledWakeUp = tasks.schedule(this::wakeUp, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void wakeUp() {
+        lock.lock();
+        try {
+            scheduledWakeUp = null;
+            promoteScheduled(clock.millis());
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Called under the lock: starts a page-in when the in-memory window runs low. A queue with nothing
+     * in memory pages in even when the memory budget is spent (by other destinations, perhaps without
+     * consumers), so it never starves; that overshoots the budget by one page at most.
+     */
+    private void schedulePageIn() {
+        if (!pagedOut || pageInRunning || closed || pending.size() >= PAGE_SIZE
+                || pageCursor >= pagedOutDurableHigh || (memory.isFull() && !pending.isEmpty())) {
+            return;
+        }
+        pageInRunning = true;
+        long after = pageCursor;
+        long durableHigh = pagedOutDurableHigh;
+        Executor executor = tasks;
+        executor.execute(() -> pageIn(after, durableHigh));
+    }
+
+    /**
+     * Reads the next window. A short page means everything written up to {@code durableHigh} has been
+     * read (stores apply writes in order), so the cursor moves there even if the last ones are gone.
+     */
+    private void pageIn(long after, long durableHigh) {
+        List<StoredMessage> page;
+        try {
+            page = backing.read(after, PAGE_SIZE);
+        } catch (Exception e) {
+            LOG.error("Cannot read messages of {} from its store; retrying in 1 s", address, e);
+            lock.lock();
+            try {
+                pageInRunning = false;
+            } finally {
+                lock.unlock();
+            }
+            tasks.schedule(() -> {
+                lock.lock();
+                try {
+                    schedulePageIn();
+                } finally {
+                    lock.unlock();
+                }
+            }, 1, TimeUnit.SECONDS);
+            return;
+        }
+        lock.lock();
+        try {
+            pageInRunning = false;
+            if (closed) {
+                return;
+            }
+            for (StoredMessage m : page) {
+                if (m.sequence() <= pageCursor) {
+                    continue;
+                }
+                pageCursor = m.sequence();
+                QueueEntry entry = new QueueEntry(m.sequence(), m.message(), true, m.deliveryCount());
+                memory.charge(m.message().estimatedSize());
+                if (entry.message.deliveryTime() > clock.millis()) {
+                    scheduled.add(entry);
+                    scheduleWakeUp(entry.message.deliveryTime());
+                } else {
+                    pending.add(entry);
+                }
+            }
+            if (page.size() < PAGE_SIZE) {
+                pageCursor = Math.max(pageCursor, durableHigh);
+                pagedOut = pageCursor < pagedOutHigh;
+            }
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DispatchQueue[" + address + "]";
+    }
+}

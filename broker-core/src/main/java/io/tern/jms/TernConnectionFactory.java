@@ -1,0 +1,180 @@
+package io.tern.jms;
+
+import io.tern.transport.BrokerConnection;
+import io.tern.transport.DeliveryListener;
+import io.tern.transport.TransportUri;
+import io.tern.transport.vm.VmTransport;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueConnectionFactory;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicConnectionFactory;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Creates connections to a Tern broker.
+ *
+ * <pre>{@code
+ * ConnectionFactory cf = new TernConnectionFactory("vm://orders");                 // a broker in this JVM
+ * ConnectionFactory cf = new TernConnectionFactory("vm://test?create=true&broker.persistent=false");
+ * }</pre>
+ *
+ * <p>URL options for the client: {@code jms.prefetch} (messages a consumer buffers, default 1000) and
+ * {@code jms.clientID}. The same can be set with bean setters, which suits Spring configuration.
+ * Thread-safe once configured; each {@code createConnection} makes an independent connection.
+ */
+public class TernConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory,
+        Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Messages a consumer may buffer ahead of the application, unless configured otherwise. */
+    public static final int DEFAULT_PREFETCH = 1000;
+
+    private volatile String brokerURL;
+    private volatile String clientID;
+    private volatile int prefetch = DEFAULT_PREFETCH;
+
+    public TernConnectionFactory() {
+        this("vm://tern");
+    }
+
+    public TernConnectionFactory(String brokerURL) {
+        this.brokerURL = brokerURL;
+    }
+
+    public String getBrokerURL() {
+        return brokerURL;
+    }
+
+    public void setBrokerURL(String brokerURL) {
+        this.brokerURL = brokerURL;
+    }
+
+    public String getClientID() {
+        return clientID;
+    }
+
+    /** A client ID every connection of this factory claims (so only one may be open at a time). */
+    public void setClientID(String clientID) {
+        this.clientID = clientID;
+    }
+
+    public int getPrefetch() {
+        return prefetch;
+    }
+
+    /** How many messages each consumer may buffer ahead of the application (at least 1). */
+    public void setPrefetch(int prefetch) {
+        if (prefetch < 1) {
+            throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
+        }
+        this.prefetch = prefetch;
+    }
+
+    @Override
+    public Connection createConnection() throws JMSException {
+        return open();
+    }
+
+    /** User name and password are accepted and ignored: this version has no authentication. */
+    @Override
+    public Connection createConnection(String userName, String password) throws JMSException {
+        return open();
+    }
+
+    @Override
+    public QueueConnection createQueueConnection() throws JMSException {
+        return open();
+    }
+
+    @Override
+    public QueueConnection createQueueConnection(String userName, String password) throws JMSException {
+        return open();
+    }
+
+    @Override
+    public TopicConnection createTopicConnection() throws JMSException {
+        return open();
+    }
+
+    @Override
+    public TopicConnection createTopicConnection(String userName, String password) throws JMSException {
+        return open();
+    }
+
+    @Override
+    public JMSContext createContext() {
+        return createContext(JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public JMSContext createContext(String userName, String password) {
+        return createContext(JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public JMSContext createContext(String userName, String password, int sessionMode) {
+        return createContext(sessionMode);
+    }
+
+    @Override
+    public JMSContext createContext(int sessionMode) {
+        // JMSCONTEXT-PENDING: replaced by the JMSContext implementation.
+        throw new jakarta.jms.JMSRuntimeException("JMSContext pending");
+    }
+
+    private TernConnection open() throws JMSException {
+        TransportUri uri = TransportUri.parse(brokerURL);
+        Map<String, String> transportParameters = new LinkedHashMap<>(uri.parameters());
+        int connectionPrefetch = prefetch;
+        String connectionClientId = clientID;
+        String p = transportParameters.remove("jms.prefetch");
+        if (p != null) {
+            try {
+                connectionPrefetch = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                connectionPrefetch = 0;
+            }
+            if (connectionPrefetch < 1) {
+                throw new JMSException("broker URL '" + brokerURL + "': jms.prefetch='" + p
+                        + "' is not a whole number of at least 1");
+            }
+        }
+        String c = transportParameters.remove("jms.clientID");
+        if (c != null) {
+            connectionClientId = c;
+        }
+        TransportUri transportUri = new TransportUri(uri.text(), uri.scheme(), uri.target(), transportParameters);
+        TernConnection connection = new TernConnection(connectionPrefetch);
+        connection.attach(connect(transportUri, connection.deliveryListener()));
+        if (connectionClientId != null) {
+            try {
+                connection.setClientIDFromFactory(connectionClientId);
+            } catch (JMSException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return connection;
+    }
+
+    private static BrokerConnection connect(TransportUri uri, DeliveryListener listener) throws JMSException {
+        if (uri.scheme().equals("vm")) {
+            return VmTransport.connect(uri, listener);
+        }
+        throw new JMSException("broker URL '" + uri.text() + "': unsupported scheme '" + uri.scheme()
+                + "'; this version supports vm://");
+    }
+
+    @Override
+    public String toString() {
+        return "TernConnectionFactory[" + brokerURL + "]";
+    }
+}

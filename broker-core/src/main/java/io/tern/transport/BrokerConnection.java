@@ -1,0 +1,77 @@
+package io.tern.transport;
+
+import io.tern.protocol.Address;
+import io.tern.protocol.MessageSnapshot;
+import jakarta.jms.JMSException;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A client's connection to a broker, whatever the transport: the vm transport calls the broker's
+ * connection object directly, the tcp transport encodes each call as a command.
+ *
+ * <p>Errors are the JMS exceptions the spec names. Callers must not hold locks that the delivery
+ * path of their {@link DeliveryListener} takes: the broker may deliver from inside these calls.
+ */
+public interface BrokerConnection {
+
+    /** Claims a client ID for this connection; {@code InvalidClientIDException} when in use. */
+    void setClientId(String clientId) throws JMSException;
+
+    /** The broker's name, for metadata and errors. */
+    String brokerName();
+
+    /**
+     * Sends a message. The future completes when the broker holds it (persistent: durably stored) or,
+     * inside a transaction ({@code transactionId != 0}), when the broker has added it to the transaction.
+     * It completes exceptionally with a {@code JMSException} (for example
+     * {@code ResourceAllocationException} under flow control, {@code InvalidDestinationException}).
+     */
+    CompletableFuture<Void> send(long transactionId, MessageSnapshot message);
+
+    /** Checks that a producer may send to a destination (exists, or may be created). */
+    void checkDestination(Address address) throws JMSException;
+
+    /** Creates a consumer; deliveries for it go to the connection's listener. */
+    void addConsumer(ConsumerSpec spec) throws JMSException;
+
+    /** Gives a consumer room for {@code messages} more deliveries. */
+    void addCredit(long consumerId, int messages);
+
+    /**
+     * Closes a consumer: no delivery for it follows. The client then {@link #release}s what is still in
+     * its buffer; deliveries the application saw but did not acknowledge stay pending until acknowledged
+     * or released.
+     */
+    void removeConsumer(long consumerId) throws JMSException;
+
+    /** Acknowledges deliveries; returns when the broker recorded it (durably for persistent messages). */
+    void acknowledge(long[] deliveryIds) throws JMSException;
+
+    /**
+     * Gives deliveries back for redelivery: those {@code seen} by the application count as delivered
+     * (their next delivery is flagged redelivered), the others were only buffered.
+     */
+    void release(long[] deliveryIds, boolean seen) throws JMSException;
+
+    /** Commits a transaction: its sends become visible and {@code acknowledged} deliveries are consumed. */
+    void commit(long transactionId, long[] acknowledged) throws JMSException;
+
+    /** Rolls back a transaction: its sends are dropped and {@code seen} deliveries are redelivered. */
+    void rollback(long transactionId, long[] seen) throws JMSException;
+
+    /** The messages waiting on a queue that a selector (null for all) accepts, without consuming them. */
+    java.util.List<MessageSnapshot> browse(Address queue, String selector) throws JMSException;
+
+    /** Creates a temporary destination owned by this connection. */
+    void createTemporaryDestination(Address address) throws JMSException;
+
+    /** Deletes a temporary destination of this connection; refused while it has consumers. */
+    void deleteTemporaryDestination(Address address) throws JMSException;
+
+    /** Removes a durable subscription of this connection's client ID; refused while it has consumers. */
+    void unsubscribe(String subscriptionName) throws JMSException;
+
+    /** Closes the connection; everything unacknowledged goes back to its destinations. Idempotent. */
+    void close();
+}
