@@ -238,12 +238,14 @@ public class TernBytesMessage extends TernMessage implements BytesMessage {
 
     @Override
     public void writeBoolean(boolean value) throws JMSException {
-        data[writable(1)] = (byte) (value ? 1 : 0);
+        int p = writable(1); // before indexing: writable may replace the array
+        data[p] = (byte) (value ? 1 : 0);
     }
 
     @Override
     public void writeByte(byte value) throws JMSException {
-        data[writable(1)] = value;
+        int p = writable(1);
+        data[p] = value;
     }
 
     @Override
@@ -319,7 +321,8 @@ public class TernBytesMessage extends TernMessage implements BytesMessage {
     @Override
     public void writeBytes(byte[] value, int offset, int length) throws JMSException {
         Objects.checkFromIndexSize(offset, length, value.length);
-        System.arraycopy(value, offset, data, writable(length), length);
+        int p = writable(length);
+        System.arraycopy(value, offset, data, p, length);
     }
 
     /**
