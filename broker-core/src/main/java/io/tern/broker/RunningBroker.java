@@ -145,9 +145,11 @@ final class RunningBroker {
                     + name + "' (" + memory.limit() + " bytes) is reached; the send to " + address
                     + " was refused"));
         }
-        return memory.whenAvailable().thenCompose(v -> stopping
+        // Memory is released by whoever consumes, often while holding a destination's lock; resuming the
+        // waiting send on the task thread keeps it from taking another destination's lock from there.
+        return memory.whenAvailable().thenComposeAsync(v -> stopping
                 ? CompletableFuture.failedFuture(new JMSException("broker '" + name + "' is stopping"))
-                : flowControl(message, address));
+                : flowControl(message, address), tasks);
     }
 
     /** Stores have no room notifications, so a blocked producer checks again every few milliseconds. */

@@ -175,7 +175,11 @@ public final class DispatchQueue {
         try {
             enqueued++;
             nextSequence = Math.max(nextSequence, sequence + 1);
-            if (stored && (pagedOut || memory.isFull())) {
+            // A sequence at or below the page cursor was reserved before later messages were paged in
+            // (a transaction commits after it takes its sequence): page-in will never read it, so it is
+            // held in memory whatever the budget says.
+            boolean behindCursor = pagedOut && sequence <= pageCursor;
+            if (stored && !behindCursor && (pagedOut || memory.isFull())) {
                 if (!pagedOut) {
                     pagedOut = true;
                     pageCursor = sequence - 1;
