@@ -170,21 +170,24 @@ public final class MessageCodec {
             }
             case TEXT -> {
                 out.writeByte(1);
-                out.writeString((String) body);
+                out.writeString(bodyAs(String.class, type, body));
             }
             case BYTES -> {
                 out.writeByte(2);
-                out.writeBytes((byte[]) body);
+                out.writeBytes(bodyAs(byte[].class, type, body));
             }
             case MAP -> {
                 out.writeByte(3);
                 if (body == null) {
                     out.writeVarInt(0);
                 } else {
-                    Map<?, ?> map = (Map<?, ?>) body;
+                    Map<?, ?> map = bodyAs(Map.class, type, body);
                     out.writeVarInt(map.size() + 1);
                     for (Map.Entry<?, ?> e : map.entrySet()) {
-                        writeName(out, (String) e.getKey(), "map entry");
+                        if (!(e.getKey() instanceof String name)) {
+                            throw new IllegalArgumentException("a map body has a key that is not a String: " + e.getKey());
+                        }
+                        writeName(out, name, "map entry");
                         writeValue(out, e.getValue());
                     }
                 }
@@ -194,7 +197,7 @@ public final class MessageCodec {
                 if (body == null) {
                     out.writeVarInt(0);
                 } else {
-                    List<?> list = (List<?>) body;
+                    List<?> list = bodyAs(List.class, type, body);
                     out.writeVarInt(list.size() + 1);
                     for (Object v : list) {
                         writeValue(out, v);
@@ -203,9 +206,17 @@ public final class MessageCodec {
             }
             case OBJECT -> {
                 out.writeByte(5);
-                out.writeBytes((byte[]) body);
+                out.writeBytes(bodyAs(byte[].class, type, body));
             }
         }
+    }
+
+    private static <T> T bodyAs(Class<T> expected, BodyType type, Object body) {
+        if (body != null && !expected.isInstance(body)) {
+            throw new IllegalArgumentException("a " + type + " snapshot has a body of type "
+                    + body.getClass().getName() + ", not " + expected.getSimpleName());
+        }
+        return expected.cast(body);
     }
 
     private static void readBody(Input in, MessageSnapshot.Builder b) throws MalformedMessageException {
