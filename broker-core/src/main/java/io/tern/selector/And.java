@@ -1,33 +1,39 @@
 package io.tern.selector;
 
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
 /**
- * {@code AND} with SQL three-valued logic: false if either side is false, true if both are true,
- * otherwise unknown. A side that is not a truth value (a property holding a string, say) counts as
- * unknown. Stops after a false left side.
+ * A chain {@code a AND b AND ...} with SQL three-valued logic: false if any operand is false, true if
+ * all are true, otherwise unknown. An operand that is not a truth value (a property holding a string,
+ * say) counts as unknown. Evaluates left to right and stops at the first false operand. One node holds
+ * the whole chain, so a long generated chain does not make a deep tree.
  *
  * <p>Immutable and thread-safe.
  */
 final class And extends Node {
 
-    private final Node left;
-    private final Node right;
+    private final Node[] operands;
 
-    And(Node left, Node right) {
-        this.left = left;
-        this.right = right;
+    And(List<Node> operands) {
+        super(operands.toArray(new Node[0]));
+        this.operands = operands.toArray(new Node[0]);
     }
 
     @Override
     ValueKind evaluate(Evaluation evaluation) {
-        ValueKind l = left.evaluate(evaluation);
-        if (l == ValueKind.FALSE) {
-            return ValueKind.FALSE;
+        boolean unknown = false;
+        for (Node operand : operands) {
+            ValueKind kind = operand.evaluate(evaluation);
+            if (kind == ValueKind.FALSE) {
+                return ValueKind.FALSE;
+            }
+            if (kind != ValueKind.TRUE) {
+                unknown = true;
+            }
         }
-        ValueKind r = right.evaluate(evaluation);
-        if (r == ValueKind.FALSE) {
-            return ValueKind.FALSE;
-        }
-        return l == ValueKind.TRUE && r == ValueKind.TRUE ? ValueKind.TRUE : ValueKind.NULL;
+        return unknown ? ValueKind.NULL : ValueKind.TRUE;
     }
 
     @Override
@@ -37,6 +43,6 @@ final class And extends Node {
 
     @Override
     public String toString() {
-        return "(" + left + " AND " + right + ")";
+        return Stream.of(operands).map(Node::toString).collect(Collectors.joining(" AND ", "(", ")"));
     }
 }

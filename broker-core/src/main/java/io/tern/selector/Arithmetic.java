@@ -31,6 +31,7 @@ final class Arithmetic extends Node {
     private final Node right;
 
     Arithmetic(Node left, Operator operator, Node right) {
+        super(left, right);
         this.left = left;
         this.operator = operator;
         this.right = right;

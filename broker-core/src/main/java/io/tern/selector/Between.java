@@ -16,6 +16,7 @@ final class Between extends Node {
     private final boolean negated;
 
     Between(Node value, Node low, Node high, boolean negated) {
+        super(value, low, high);
         this.value = value;
         this.low = low;
         this.high = high;

@@ -93,6 +93,7 @@ final class Comparison extends Node {
     private final Node right;
 
     Comparison(Node left, Operator operator, Node right) {
+        super(left, right);
         this.left = left;
         this.operator = operator;
         this.right = right;

@@ -19,6 +19,7 @@ final class InList extends Node {
     private final boolean negated;
 
     InList(Identifier operand, List<String> listed, boolean negated) {
+        super(operand);
         this.operand = operand;
         this.listed = List.copyOf(listed);
         this.values = Set.copyOf(listed);

@@ -12,6 +12,7 @@ final class IsNull extends Node {
     private final boolean negated;
 
     IsNull(Identifier operand, boolean negated) {
+        super(operand);
         this.operand = operand;
         this.negated = negated;
     }

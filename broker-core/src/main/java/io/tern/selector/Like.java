@@ -14,6 +14,7 @@ final class Like extends Node {
     private final boolean negated;
 
     Like(Identifier operand, LikePattern pattern, boolean negated) {
+        super(operand);
         this.operand = operand;
         this.pattern = pattern;
         this.negated = negated;

@@ -9,6 +9,26 @@ package io.tern.selector;
  */
 abstract class Node {
 
+    /** Levels of nodes from this one down to its deepest leaf, which bounds evaluation's recursion. */
+    private final int depth;
+
+    /** For leaves. */
+    Node() {
+        depth = 1;
+    }
+
+    Node(Node... children) {
+        int deepest = 0;
+        for (Node child : children) {
+            deepest = Math.max(deepest, child.depth);
+        }
+        depth = deepest + 1;
+    }
+
+    final int depth() {
+        return depth;
+    }
+
     abstract ValueKind evaluate(Evaluation evaluation);
 
     /** The type as known at parse time. */

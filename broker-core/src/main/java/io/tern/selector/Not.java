@@ -10,6 +10,7 @@ final class Not extends Node {
     private final Node operand;
 
     Not(Node operand) {
+        super(operand);
         this.operand = operand;
     }
 

@@ -1,32 +1,39 @@
 package io.tern.selector;
 
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
 /**
- * {@code OR} with SQL three-valued logic: true if either side is true, false if both are false,
- * otherwise unknown. A side that is not a truth value counts as unknown. Stops after a true left side.
+ * A chain {@code a OR b OR ...} with SQL three-valued logic: true if any operand is true, false if all
+ * are false, otherwise unknown. An operand that is not a truth value counts as unknown. Evaluates left
+ * to right and stops at the first true operand. One node holds the whole chain, so a selector generated
+ * as {@code id = 1 OR id = 2 OR ...} does not make a deep tree.
  *
  * <p>Immutable and thread-safe.
  */
 final class Or extends Node {
 
-    private final Node left;
-    private final Node right;
+    private final Node[] operands;
 
-    Or(Node left, Node right) {
-        this.left = left;
-        this.right = right;
+    Or(List<Node> operands) {
+        super(operands.toArray(new Node[0]));
+        this.operands = operands.toArray(new Node[0]);
     }
 
     @Override
     ValueKind evaluate(Evaluation evaluation) {
-        ValueKind l = left.evaluate(evaluation);
-        if (l == ValueKind.TRUE) {
-            return ValueKind.TRUE;
+        boolean unknown = false;
+        for (Node operand : operands) {
+            ValueKind kind = operand.evaluate(evaluation);
+            if (kind == ValueKind.TRUE) {
+                return ValueKind.TRUE;
+            }
+            if (kind != ValueKind.FALSE) {
+                unknown = true;
+            }
         }
-        ValueKind r = right.evaluate(evaluation);
-        if (r == ValueKind.TRUE) {
-            return ValueKind.TRUE;
-        }
-        return l == ValueKind.FALSE && r == ValueKind.FALSE ? ValueKind.FALSE : ValueKind.NULL;
+        return unknown ? ValueKind.NULL : ValueKind.FALSE;
     }
 
     @Override
@@ -36,6 +43,6 @@ final class Or extends Node {
 
     @Override
     public String toString() {
-        return "(" + left + " OR " + right + ")";
+        return Stream.of(operands).map(Node::toString).collect(Collectors.joining(" OR ", "(", ")"));
     }
 }

@@ -1,6 +1,7 @@
 package io.tern.selector;
 
 import io.tern.protocol.MessageSnapshot;
+import java.util.Objects;
 
 /**
  * What a message selector can see of a message: the six headers the spec lets selectors use and the
@@ -46,7 +47,7 @@ public interface SelectorContext {
      */
     static SelectorContext of(MessageSnapshot message) {
         SnapshotContext context = new SnapshotContext();
-        context.reset(java.util.Objects.requireNonNull(message, "message"));
+        context.reset(Objects.requireNonNull(message, "message"));
         return context;
     }
 }

@@ -32,9 +32,21 @@ import java.util.Locale;
  */
 final class SelectorParser {
 
+    /**
+     * How deeply parentheses, NOT and signs may nest. The parser recurses once per level, so without a
+     * limit a hostile selector could overflow the stack of the thread creating a consumer.
+     */
+    static final int MAX_NESTING = 200;
+    /**
+     * How deep the compiled tree may be; evaluation recurses once per level, on dispatch threads. Only
+     * long arithmetic chains get near it: AND and OR chains are flat nodes.
+     */
+    static final int MAX_DEPTH = 1000;
+
     private final String selector;
     private final List<Token> tokens;
     private int next;
+    private int nesting;
 
     private SelectorParser(String selector, List<Token> tokens) {
         this.selector = selector;
@@ -68,34 +80,45 @@ final class SelectorParser {
     }
 
     private Node or() throws InvalidSelectorException {
-        Token leftStart = peek();
-        Node left = and();
+        Token firstStart = peek();
+        Node first = and();
+        if (peek().type() != TokenType.OR) {
+            return first;
+        }
+        List<Node> operands = new ArrayList<>();
+        operands.add(condition(first, firstStart, peek()));
         while (peek().type() == TokenType.OR) {
             Token operator = advance();
-            Token rightStart = peek();
-            Node right = and();
-            left = new Or(condition(left, leftStart, operator), condition(right, rightStart, operator));
+            Token start = peek();
+            operands.add(condition(and(), start, operator));
         }
-        return left;
+        return new Or(operands);
     }
 
     private Node and() throws InvalidSelectorException {
-        Token leftStart = peek();
-        Node left = not();
+        Token firstStart = peek();
+        Node first = not();
+        if (peek().type() != TokenType.AND) {
+            return first;
+        }
+        List<Node> operands = new ArrayList<>();
+        operands.add(condition(first, firstStart, peek()));
         while (peek().type() == TokenType.AND) {
             Token operator = advance();
-            Token rightStart = peek();
-            Node right = not();
-            left = new And(condition(left, leftStart, operator), condition(right, rightStart, operator));
+            Token start = peek();
+            operands.add(condition(not(), start, operator));
         }
-        return left;
+        return new And(operands);
     }
 
     private Node not() throws InvalidSelectorException {
         if (peek().type() == TokenType.NOT) {
             Token operator = advance();
             Token operandStart = peek();
-            return new Not(condition(not(), operandStart, operator));
+            enter(operator);
+            Node operand = not();
+            nesting--;
+            return new Not(condition(operand, operandStart, operator));
         }
         return predicate();
     }
@@ -243,9 +266,9 @@ final class SelectorParser {
             Token operator = advance();
             Token rightStart = peek();
             Node right = multiplicative();
-            left = new Arithmetic(numeric(left, leftStart, operator),
+            left = limitDepth(new Arithmetic(numeric(left, leftStart, operator),
                     operator.type() == TokenType.PLUS ? Arithmetic.Operator.ADD : Arithmetic.Operator.SUBTRACT,
-                    numeric(right, rightStart, operator));
+                    numeric(right, rightStart, operator)), operator);
         }
         return left;
     }
@@ -257,9 +280,9 @@ final class SelectorParser {
             Token operator = advance();
             Token rightStart = peek();
             Node right = unary();
-            left = new Arithmetic(numeric(left, leftStart, operator),
+            left = limitDepth(new Arithmetic(numeric(left, leftStart, operator),
                     operator.type() == TokenType.STAR ? Arithmetic.Operator.MULTIPLY : Arithmetic.Operator.DIVIDE,
-                    numeric(right, rightStart, operator));
+                    numeric(right, rightStart, operator)), operator);
         }
         return left;
     }
@@ -276,7 +299,9 @@ final class SelectorParser {
             advance();
             return exactNumber(operandStart, true);
         }
+        enter(operator);
         Node operand = numeric(unary(), operandStart, operator);
+        nesting--;
         if (operand instanceof Literal literal && literal.isNumber()) {
             return negate ? literal.negated() : literal;
         }
@@ -300,7 +325,9 @@ final class SelectorParser {
                 HeaderReference.Header header = HeaderReference.Header.byName(token.text());
                 return header != null ? new HeaderReference(header) : new PropertyReference(token.text());
             case LEFT_PAREN:
+                enter(token);
                 Node inner = or();
+                nesting--;
                 expect(TokenType.RIGHT_PAREN, "expected ')'");
                 return inner;
             case NULL:
@@ -382,6 +409,21 @@ final class SelectorParser {
                             + " applies only to strings");
         }
         return identifier;
+    }
+
+    private void enter(Token token) throws InvalidSelectorException {
+        if (++nesting > MAX_NESTING) {
+            throw error(selector, token.position(), "selector nested too deeply",
+                    "parentheses, NOT and signs may nest at most " + MAX_NESTING + " levels");
+        }
+    }
+
+    private Node limitDepth(Node node, Token operator) throws InvalidSelectorException {
+        if (node.depth() > MAX_DEPTH) {
+            throw error(selector, operator.position(), "selector nested too deeply",
+                    "the expression would be more than " + MAX_DEPTH + " levels deep");
+        }
+        return node;
     }
 
     private Token peek() {

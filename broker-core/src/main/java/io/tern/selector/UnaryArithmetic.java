@@ -13,6 +13,7 @@ final class UnaryArithmetic extends Node {
     private final boolean negate;
 
     UnaryArithmetic(Node operand, boolean negate) {
+        super(operand);
         this.operand = operand;
         this.negate = negate;
     }

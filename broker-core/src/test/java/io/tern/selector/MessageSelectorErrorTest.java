@@ -140,6 +140,45 @@ class MessageSelectorErrorTest {
     }
 
     @Test
+    void deepNestingIsRejectedNotAStackOverflow() {
+        int levels = SelectorParser.MAX_NESTING + 1;
+        String parentheses = "(".repeat(levels) + "a" + ")".repeat(levels);
+        InvalidSelectorException e = assertThrows(InvalidSelectorException.class,
+                () -> MessageSelector.parse(parentheses));
+        assertTrue(e.getMessage().startsWith("selector nested too deeply at position " + levels + " "),
+                e.getMessage());
+
+        String nots = "NOT ".repeat(100_000) + "a";
+        assertThrows(InvalidSelectorException.class, () -> MessageSelector.parse(nots));
+        String signs = "-".repeat(100_000) + "a = 1";
+        assertThrows(InvalidSelectorException.class, () -> MessageSelector.parse(signs));
+        String sum = "a" + " + 1".repeat(SelectorParser.MAX_DEPTH) + " = 0";
+        e = assertThrows(InvalidSelectorException.class, () -> MessageSelector.parse(sum));
+        assertTrue(e.getMessage().contains("more than " + SelectorParser.MAX_DEPTH + " levels"), e.getMessage());
+    }
+
+    @Test
+    void nestingUpToTheLimitsIsAccepted() throws InvalidSelectorException {
+        int levels = SelectorParser.MAX_NESTING;
+        MessageSelector selector = MessageSelector.parse("(".repeat(levels) + "weight = 25" + ")".repeat(levels));
+        assertTrue(selector.matches(MessageSelectorSamples.A));
+        String sum = "weight" + " + 1".repeat(SelectorParser.MAX_DEPTH - 2) + " = " + (25 + SelectorParser.MAX_DEPTH - 2);
+        assertTrue(MessageSelector.parse(sum).matches(MessageSelectorSamples.A));
+    }
+
+    @Test
+    void longGeneratedOrChainIsFlat() throws InvalidSelectorException {
+        StringBuilder chain = new StringBuilder("weight = -1");
+        for (int i = 0; i < 20_000; i++) {
+            chain.append(" OR weight = ").append(i + 100);
+        }
+        chain.append(" OR weight = 25");
+        MessageSelector selector = MessageSelector.parse(chain.toString());
+        assertTrue(selector.matches(MessageSelectorSamples.A));
+        assertEquals(false, selector.matches(MessageSelectorSamples.B));
+    }
+
+    @Test
     void messageReadsAsDocumented() {
         InvalidSelectorException e = assertThrows(InvalidSelectorException.class,
                 () -> MessageSelector.parse("a = (1 + ))"));
