@@ -70,7 +70,7 @@ final class SelectorParser {
 
     /**
      * An exception whose message says what is wrong and where, such as
-     * {@code unexpected token ')' at position 11 in selector 'a = (1 + ))': expected an expression}.
+     * {@code unexpected token ')' at position 10 in selector 'a = (1 + ))': expected an expression}.
      *
      * @param index the 0-based index of the offending character; the message shows it 1-based
      */
