@@ -5,6 +5,7 @@ import io.tern.transport.Delivery;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueReceiver;
@@ -101,21 +102,45 @@ public class TernMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     @Override
     public Message receive() throws JMSException {
-        return receiveWithin(-1);
+        return receiveWithin(-1, WHOLE_MESSAGE);
     }
 
     @Override
     public Message receive(long timeout) throws JMSException {
-        return receiveWithin(timeout <= 0 ? -1 : timeout);
+        return receiveWithin(timeout <= 0 ? -1 : timeout, WHOLE_MESSAGE);
     }
 
     @Override
     public Message receiveNoWait() throws JMSException {
-        return receiveWithin(0);
+        return receiveWithin(0, WHOLE_MESSAGE);
+    }
+
+    /** What a receive hands to the application out of the message it takes. */
+    @FunctionalInterface
+    interface BodyReader<T> {
+
+        /** @throws MessageFormatException when the message has nothing that can be returned */
+        T read(TernMessage message) throws JMSException;
+    }
+
+    private static final BodyReader<Message> WHOLE_MESSAGE = message -> message;
+
+    /**
+     * Receives the next message and returns what {@code reader} reads out of it, for
+     * {@code JMSConsumer.receiveBody}. When the reader throws {@link MessageFormatException} in
+     * AUTO_ACKNOWLEDGE or DUPS_OK_ACKNOWLEDGE, the delivery goes back to the head of the buffer neither
+     * acknowledged nor marked redelivered, so the next receive gets it as if this call had not happened
+     * (JMSConsumer.receiveBody javadoc); in the other modes it counts as consumed, like any received message.
+     *
+     * @param timeoutMillis -1 waits for ever, 0 does not wait
+     * @return null when no message came in time or the consumer was closed
+     */
+    <T> T receiveBody(long timeoutMillis, BodyReader<T> reader) throws JMSException {
+        return receiveWithin(timeoutMillis, reader);
     }
 
     /** @param timeoutMillis -1 waits for ever, 0 does not wait */
-    private Message receiveWithin(long timeoutMillis) throws JMSException {
+    private <T> T receiveWithin(long timeoutMillis, BodyReader<T> reader) throws JMSException {
         checkOpen();
         if (listener != null) {
             throw new IllegalStateException("this consumer has a MessageListener; it cannot also receive");
@@ -130,12 +155,44 @@ public class TernMessageConsumer implements QueueReceiver, TopicSubscriber {
                 discardExpired(d);
                 continue;
             }
+            T result;
+            try {
+                result = reader.read(toMessage(d));
+            } catch (MessageFormatException e) {
+                if (session.mode() == Session.AUTO_ACKNOWLEDGE || session.mode() == Session.DUPS_OK_ACKNOWLEDGE) {
+                    putBack(d);
+                } else {
+                    session.consumed(d);
+                }
+                throw e;
+            }
             session.consumed(d);
             if (session.mode() == Session.DUPS_OK_ACKNOWLEDGE && isBufferEmpty()) {
                 session.flushLazyAcks();
             }
-            return toMessage(d);
+            return result;
         }
+    }
+
+    /**
+     * Puts a delivery taken by a receive back at the head of the buffer, untouched, and takes back the
+     * credit its taking gave the broker; once closed, it goes back to the broker as never delivered.
+     */
+    private void putBack(Delivery d) throws JMSException {
+        lock.lock();
+        try {
+            if (!closed) {
+                buffer.addFirst(d);
+                synchronized (this) {
+                    creditOwed--;
+                }
+                available.signal();
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        session.connection().broker().release(new long[] {d.deliveryId()}, false);
     }
 
     private Delivery take(long timeoutMillis, long deadline) throws JMSException {
