@@ -124,10 +124,18 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
         return createContext(sessionMode);
     }
 
+    /**
+     * A context on a new connection. The mode is checked before connecting, so an invalid one fails with
+     * a {@code JMSRuntimeException} that names the allowed values and opens nothing.
+     */
     @Override
     public JMSContext createContext(int sessionMode) {
-        // JMSCONTEXT-PENDING: replaced by the JMSContext implementation.
-        throw new jakarta.jms.JMSRuntimeException("JMSContext pending");
+        TernJMSContext.checkSessionMode(sessionMode);
+        try {
+            return new TernJMSContext(new SharedContextConnection(open()), sessionMode);
+        } catch (JMSException e) {
+            throw JmsExceptions.toRuntime(e);
+        }
     }
 
     private TernConnection open() throws JMSException {
