@@ -254,9 +254,13 @@ public class TernJMSContext implements JMSContext {
     /** Acknowledges everything the session consumed in CLIENT_ACKNOWLEDGE; in the other modes, nothing to do. */
     @Override
     public void acknowledge() {
-        TernSession s = session();
-        if (sessionMode != CLIENT_ACKNOWLEDGE) {
-            return;
+        checkOpen();
+        TernSession s;
+        synchronized (this) {
+            s = session;
+        }
+        if (sessionMode != CLIENT_ACKNOWLEDGE || s == null) {
+            return; // without a session, nothing has been consumed yet
         }
         try {
             s.acknowledgeAll();
