@@ -65,7 +65,8 @@ final class AsyncSendTracker {
         }
     }
 
-    static boolean inAnyCallback() {
-        return IN_CALLBACK.get() != null;
+    /** Whether the calling thread is running one of this tracker's completion listeners. */
+    boolean isCallbackThread() {
+        return IN_CALLBACK.get() == this;
     }
 }

@@ -196,6 +196,11 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
         if (own != null && own.connection() == this && !closed) {
             throw new IllegalStateException("a message listener must not close its own connection");
         }
+        for (TernSession s : sessions) {
+            if (s.asyncSends().isCallbackThread()) {
+                throw new IllegalStateException("a CompletionListener must not close its own connection");
+            }
+        }
         synchronized (this) {
             if (closed) {
                 return;
