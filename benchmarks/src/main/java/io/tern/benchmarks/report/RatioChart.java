@@ -1,0 +1,76 @@
+package io.tern.benchmarks.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.style.Styler;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A bar chart of the ratio column: one bar per figure that has a comparable Tern store and peer, and a
+ * line at parity. Figures without a ratio are named under the axis rather than drawn as zero.
+ */
+public final class RatioChart {
+
+    private RatioChart() {
+    }
+
+    /** Writes the chart as PNG to {@code file}; returns false (and writes nothing) when no figure has a ratio. */
+    public static boolean write(ResultTable table, Path file) throws IOException {
+        List<String> labels = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<String> withoutRatio = new ArrayList<>();
+        for (ResultTable.Row row : table.rows()) {
+            String label = label(row);
+            if (row.ratio().value() == null) {
+                withoutRatio.add(label);
+            } else {
+                labels.add(label);
+                ratios.add(row.ratio().value());
+            }
+        }
+        if (labels.isEmpty()) {
+            return false;
+        }
+        System.setProperty("java.awt.headless", "true");
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(1100).height(620)
+                .title("Tern ÷ best peer (above 1: Tern ahead)")
+                .yAxisTitle("ratio")
+                .xAxisTitle(withoutRatio.isEmpty() ? "" : "n/a (no comparable Tern store): "
+                        + String.join(", ", withoutRatio.stream().map(RatioChart::shortLabel).distinct().toList()))
+                .build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridVerticalLinesVisible(false);
+        chart.getStyler().setOverlapped(true);
+        CategorySeries bars = chart.addSeries("Tern ÷ best peer", labels, ratios);
+        bars.setFillColor(new Color(0x2b, 0x6c, 0xb0));
+        CategorySeries parity = chart.addSeries("parity", labels, Collections.nCopies(labels.size(), 1.0));
+        parity.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        parity.setLineColor(Color.DARK_GRAY);
+        parity.setMarkerColor(Color.DARK_GRAY);
+        BitmapEncoder.saveBitmapWithDPI(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG, 110);
+        return true;
+    }
+
+    private static String label(ResultTable.Row row) {
+        return row.scenario().metrics().size() == 1 ? row.scenario().id()
+                : row.scenario().id() + " " + row.metric().id();
+    }
+
+    private static String shortLabel(String label) {
+        int space = label.indexOf(' ');
+        return space < 0 ? label : label.substring(0, space);
+    }
+}

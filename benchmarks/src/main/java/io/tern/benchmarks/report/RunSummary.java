@@ -1,0 +1,22 @@
+package io.tern.benchmarks.report;
+
+import io.tern.benchmarks.disk.DiskProbeResult;
+import io.tern.benchmarks.scenario.Workload;
+
+import java.util.Map;
+
+/**
+ * Everything the reports are written from.
+ *
+ * @param machine   where the run was made
+ * @param disk      the disk probe's figures
+ * @param workload  what each scenario sent
+ * @param repeats   how many times every scenario ran on every target (the table shows medians)
+ * @param childHeap the children's {@code -Xmx}
+ * @param table     the summary table
+ * @param results   every figure, failure and fact
+ * @param skipped   targets that could not run here, with the reason
+ */
+public record RunSummary(MachineInfo machine, DiskProbeResult disk, Workload workload, int repeats,
+                         String childHeap, ResultTable table, RunResults results, Map<String, String> skipped) {
+}

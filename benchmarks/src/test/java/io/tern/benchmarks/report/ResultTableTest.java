@@ -1,0 +1,131 @@
+package io.tern.benchmarks.report;
+
+import io.tern.benchmarks.child.ChildOutcome;
+import io.tern.benchmarks.child.ChildResult;
+import io.tern.benchmarks.scenario.Measurements;
+import io.tern.benchmarks.scenario.Metric;
+import io.tern.benchmarks.scenario.Scenario;
+import io.tern.benchmarks.scenario.Workload;
+import io.tern.benchmarks.target.BrokerTarget;
+import io.tern.benchmarks.target.StartedBroker;
+import jakarta.jms.ConnectionFactory;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResultTableTest {
+
+    private static final Metric RATE = Metric.rate("rate", "throughput", "msgs/s");
+    private static final Metric P50 = Metric.cost("p50", "latency p50", "µs");
+
+    private static final FakeTarget TERN_MEMORY = new FakeTarget("tern-memory", BrokerTarget.Side.TERN, false);
+    private static final FakeTarget TERN_DISK = new FakeTarget("tern-disk", BrokerTarget.Side.TERN, true);
+    private static final FakeTarget PEER_A = new FakeTarget("peer-a", BrokerTarget.Side.PEER, true);
+    private static final FakeTarget PEER_B = new FakeTarget("peer-b", BrokerTarget.Side.PEER, true);
+
+    private static final FakeScenario PERSISTENT = new FakeScenario("persistent", true);
+    private static final FakeScenario NON_PERSISTENT = new FakeScenario("non-persistent", false);
+
+    @Test
+    void nonPersistentScenarioComparesAnyTernStoreWithTheBestPeer() {
+        RunResults results = new RunResults();
+        record(results, 0, NON_PERSISTENT, TERN_MEMORY, 3000, 50);
+        record(results, 0, NON_PERSISTENT, PEER_A, 1000, 200);
+        record(results, 0, NON_PERSISTENT, PEER_B, 1500, 100);
+
+        ResultTable table = ResultTable.build(List.of(NON_PERSISTENT), List.of(TERN_MEMORY, PEER_A, PEER_B), results);
+
+        ResultTable.Ratio rate = table.rows().get(0).ratio();
+        assertEquals(2.0, rate.value(), 1e-9);
+        assertEquals("peer-b", rate.peer());
+        ResultTable.Ratio latency = table.rows().get(1).ratio();
+        assertEquals(2.0, latency.value(), 1e-9, "lower is better: best peer ÷ Tern");
+        assertEquals("peer-b", latency.peer());
+    }
+
+    @Test
+    void persistentScenarioNeverComparesAStoreThatIsNotDurable() {
+        RunResults results = new RunResults();
+        record(results, 0, PERSISTENT, TERN_MEMORY, 50_000, 10);
+        record(results, 0, PERSISTENT, PEER_A, 1000, 200);
+
+        ResultTable table = ResultTable.build(List.of(PERSISTENT), List.of(TERN_MEMORY, PEER_A), results);
+
+        ResultTable.Row row = table.rows().get(0);
+        assertNull(row.ratio().value());
+        assertEquals("no durable Tern store yet", row.ratio().note());
+        assertTrue(row.cells().get("tern-memory").notDurable());
+        assertEquals(50_000, row.cells().get("tern-memory").value(), 1e-9);
+    }
+
+    @Test
+    void persistentScenarioUsesTheBestDurableTernStore() {
+        RunResults results = new RunResults();
+        record(results, 0, PERSISTENT, TERN_MEMORY, 50_000, 10);
+        record(results, 0, PERSISTENT, TERN_DISK, 3000, 100);
+        record(results, 0, PERSISTENT, PEER_A, 2000, 200);
+
+        ResultTable table = ResultTable.build(List.of(PERSISTENT), List.of(TERN_MEMORY, TERN_DISK, PEER_A), results);
+
+        assertEquals(1.5, table.rows().get(0).ratio().value(), 1e-9);
+        assertEquals("tern-disk", table.rows().get(0).ratio().tern());
+    }
+
+    @Test
+    void cellsHoldTheMedianOfRepeatsAndFailuresLeaveThemEmpty() {
+        RunResults results = new RunResults();
+        record(results, 0, NON_PERSISTENT, TERN_MEMORY, 100, 1);
+        record(results, 1, NON_PERSISTENT, TERN_MEMORY, 300, 1);
+        record(results, 2, NON_PERSISTENT, TERN_MEMORY, 200, 1);
+        results.record(0, NON_PERSISTENT, PEER_A, new ChildOutcome(null, "exit 1", Duration.ZERO));
+
+        ResultTable table = ResultTable.build(List.of(NON_PERSISTENT), List.of(TERN_MEMORY, PEER_A), results);
+
+        assertEquals(200, table.rows().get(0).cells().get("tern-memory").value(), 1e-9);
+        assertNull(table.rows().get(0).cells().get("peer-a").value());
+        assertEquals("no peer figure", table.rows().get(0).ratio().note());
+        assertEquals(1, results.allFailures().size());
+    }
+
+    private static void record(RunResults results, int repeat, Scenario scenario, BrokerTarget target, double rate,
+                               double p50) {
+        ChildResult result = new ChildResult(Map.of("rate", rate, "p50", p50), Map.of());
+        results.record(repeat, scenario, target, new ChildOutcome(result, null, Duration.ZERO));
+    }
+
+    private record FakeTarget(String id, Side side, boolean durable) implements BrokerTarget {
+        @Override
+        public String settings() {
+            return "fake";
+        }
+
+        @Override
+        public StartedBroker start(Path directory) {
+            throw new UnsupportedOperationException("never started");
+        }
+    }
+
+    private record FakeScenario(String id, boolean persistent) implements Scenario {
+        @Override
+        public String title() {
+            return id;
+        }
+
+        @Override
+        public List<Metric> metrics() {
+            return List.of(RATE, P50);
+        }
+
+        @Override
+        public void run(ConnectionFactory factory, Workload workload, Measurements out) {
+            throw new UnsupportedOperationException("never run");
+        }
+    }
+}
