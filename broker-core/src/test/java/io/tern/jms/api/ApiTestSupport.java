@@ -55,7 +55,7 @@ final class ApiTestSupport {
     /** Waits for a thread to be parked (WAITING or TIMED_WAITING), as a sign that it blocked. */
     static void awaitBlocked(Thread t) {
         await(t.getName() + " to block", () -> t.getState() == Thread.State.WAITING
-                || t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.BLOCKED);
+                || t.getState() == Thread.State.TIMED_WAITING);
     }
 
     static Message receiveExpected(MessageConsumer consumer) throws JMSException {

@@ -195,14 +195,19 @@ class QueueSemanticsTest {
         }
         Session rs = session();
         MessageConsumer c = rs.createConsumer(rs.createQueue("per-producer"));
-        int[] last = new int[producers];
-        java.util.Arrays.fill(last, -1);
+        // Order is defined per session and delivery mode (a NON_PERSISTENT message may overtake a PERSISTENT one).
+        int[][] last = new int[producers][3];
+        for (int[] row : last) {
+            row[DeliveryMode.PERSISTENT] = -2;     // even sequence numbers: 0, 2, 4, ...
+            row[DeliveryMode.NON_PERSISTENT] = -1; // odd ones: 1, 3, 5, ...
+        }
         for (int n = 0; n < producers * perProducer; n++) {
             Message m = receiveExpected(c);
             int k = m.getIntProperty("producer");
             int seq = m.getIntProperty("seq");
-            assertEquals(last[k] + 1, seq, "producer " + k + " out of order");
-            last[k] = seq;
+            int mode = m.getJMSDeliveryMode();
+            assertEquals(last[k][mode] + 2, seq, "producer " + k + " out of order (delivery mode " + mode + ")");
+            last[k][mode] = seq;
         }
     }
 
