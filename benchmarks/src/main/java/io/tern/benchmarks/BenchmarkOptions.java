@@ -34,7 +34,7 @@ public record BenchmarkOptions(Workload workload, int repeats, List<BrokerTarget
                                Path outputDirectory, Path workDirectory, String childHeap, Duration childTimeout,
                                Duration diskProbeDuration, boolean keepWork) {
 
-    static final Workload FULL = new Workload(20_000, 2_000, 5_000, 50_000, 1024);
+    static final Workload FULL = new Workload(4_000, 500, 2_000, 20_000, 1024);
     static final Workload SHORT = new Workload(200, 50, 100, 300, 1024);
 
     private static final Set<String> OPTIONS = Set.of("short", "messages", "warmup", "latency-sends", "backlog",
@@ -45,10 +45,10 @@ public record BenchmarkOptions(Workload workload, int repeats, List<BrokerTarget
             Runs every scenario against every broker, each in its own child JVM, and writes the results.
             Options (--name=value):
               --short                 seconds-long run with tiny counts (what BenchmarkSmokeTest runs)
-              --messages=N            messages per measured throughput pass      (default 20000; short 200)
-              --warmup=N              messages per warm-up pass                  (default 2000; short 50)
-              --latency-sends=N       timed sends in the latency scenario        (default 5000; short 100)
-              --backlog=N             messages in the backlog scenario           (default 50000; short 300)
+              --messages=N            messages per measured throughput pass      (default 4000; short 200)
+              --warmup=N              messages per warm-up pass                  (default 500; short 50)
+              --latency-sends=N       timed sends in the latency scenario        (default 2000; short 100)
+              --backlog=N             messages in the backlog scenario           (default 20000; short 300)
               --payload=BYTES         message body size                          (default 1024)
               --repeats=N             runs of each scenario on each target       (default 2; short 1)
               --targets=a,b           target ids        (default all: %s)

@@ -134,8 +134,11 @@ public final class BenchmarkRun {
             return head + "FAILED: " + outcome.failure();
         }
         StringBuilder line = new StringBuilder(head);
-        outcome.result().metrics().forEach((metric, value) ->
-                line.append(metric).append('=').append(String.format(Locale.ROOT, "%,.1f", value)).append("  "));
+        for (var metric : scenario.metrics()) {
+            Double value = outcome.result().metrics().get(metric.id());
+            line.append(metric.id()).append('=').append(value == null ? "missing" : String.format(Locale.ROOT,
+                    "%,.1f", value)).append(' ').append(metric.unit()).append("  ");
+        }
         return line.toString().stripTrailing();
     }
 

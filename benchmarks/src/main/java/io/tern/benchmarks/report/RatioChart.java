@@ -1,16 +1,15 @@
 package io.tern.benchmarks.report;
 
+import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
-import org.knowm.xchart.style.Styler;
 
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -42,24 +41,25 @@ public final class RatioChart {
         System.setProperty("java.awt.headless", "true");
         CategoryChart chart = new CategoryChartBuilder()
                 .width(1100).height(620)
-                .title("Tern ÷ best peer (above 1: Tern ahead)")
+                .title("Tern ÷ best peer (above 1: Tern ahead; the line marks parity)")
                 .yAxisTitle("ratio")
-                .xAxisTitle(withoutRatio.isEmpty() ? "" : "n/a (no comparable Tern store): "
+                .xAxisTitle(withoutRatio.isEmpty() ? "" : "n/a, no comparable Tern store: "
                         + String.join(", ", withoutRatio.stream().map(RatioChart::shortLabel).distinct().toList()))
                 .build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendVisible(false);
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setLabelsPosition(0.9);
+        chart.getStyler().setDecimalPattern("0.00");
+        chart.getStyler().setAvailableSpaceFill(Math.min(0.8, 0.25 * labels.size()));
+        chart.getStyler().setXAxisLabelRotation(labels.size() > 4 ? 20 : 0);
         chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(Math.max(2.0, Math.ceil(ratios.stream().mapToDouble(d -> d).max().orElse(1) * 1.15)));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridVerticalLinesVisible(false);
-        chart.getStyler().setOverlapped(true);
         CategorySeries bars = chart.addSeries("Tern ÷ best peer", labels, ratios);
         bars.setFillColor(new Color(0x2b, 0x6c, 0xb0));
-        CategorySeries parity = chart.addSeries("parity", labels, Collections.nCopies(labels.size(), 1.0));
-        parity.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
-        parity.setLineColor(Color.DARK_GRAY);
-        parity.setMarkerColor(Color.DARK_GRAY);
+        // Parity drawn as a line across the plot, in data coordinates, whatever the number of bars.
+        chart.addAnnotation(new AnnotationLine(1.0, false, false));
         BitmapEncoder.saveBitmapWithDPI(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG, 110);
         return true;
     }

@@ -14,7 +14,7 @@ public final class Scenarios {
             new SendLatencyScenario(),
             new TransactedProducerScenario(100),
             new TopicFanOutScenario(8),
-            new BacklogScenario(1));
+            new BacklogScenario(4));
 
     private Scenarios() {
     }
