@@ -261,6 +261,79 @@ class TopicSemanticsTest {
         assertEquals("b", text(receiveExpected(sub2)));
     }
 
+    @Test
+    void durableNoLocalDropsMessagesOfConnectionsWithTheSameClientId() throws Exception {
+        Connection mine = newConnection("no-local-durable");
+        Session s = mine.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic t = s.createTopic("durable-no-local");
+        s.createDurableSubscriber(t, "sub", null, true).close();
+        publish(s, t, "own");
+        publish(session(), t, "other");
+        assertEquals(List.of("other"), drain(s.createDurableSubscriber(t, "sub", null, true)));
+    }
+
+    @Test
+    void durableSubscriptionWithANewSelectorReplacesTheOldOne() throws Exception {
+        Connection c = newConnection("durable-reselect");
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic t = s.createTopic("durable-reselect");
+        s.createDurableSubscriber(t, "sub", "color = 'red'", false).close();
+        Session ps = session();
+        MessageProducer p = ps.createProducer(t);
+        TextMessage red = ps.createTextMessage("red-before");
+        red.setStringProperty("color", "red");
+        p.send(red);
+        // Same name, another selector, no active consumer: the old subscription and its messages go.
+        MessageConsumer blue = s.createDurableSubscriber(t, "sub", "color = 'blue'", false);
+        assertNull(blue.receive(ABSENT_TIMEOUT));
+        TextMessage b = ps.createTextMessage("blue-after");
+        b.setStringProperty("color", "blue");
+        p.send(b);
+        assertEquals(List.of("blue-after"), drain(blue));
+    }
+
+    @Test
+    void durableSubscriptionNamedOnAnotherTopicReplacesTheOldOne() throws Exception {
+        // Spec (Session.createDurableConsumer): same name and client ID with a different topic, and no active
+        // consumer, is equivalent to unsubscribing the old subscription and creating a new one.
+        Connection c = newConnection("durable-move");
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic a = s.createTopic("durable-move-a");
+        Topic b = s.createTopic("durable-move-b");
+        s.createDurableSubscriber(a, "sub").close();
+        publish(session(), a, "a-1");
+        s.createDurableSubscriber(b, "sub").close(); // replaces the subscription on a
+        publish(session(), a, "a-2");
+        publish(session(), b, "b-1");
+        MessageConsumer onA = s.createDurableSubscriber(a, "sub"); // replaces the one on b
+        assertNull(onA.receive(ABSENT_TIMEOUT), "the subscription on topic a was replaced; its messages are gone");
+        onA.close();
+        s.unsubscribe("sub");
+        assertThrows(InvalidDestinationException.class, () -> s.unsubscribe("sub"),
+                "only one subscription of that name can exist for a client ID");
+    }
+
+    @Test
+    void durableSubscriptionInUseCannotBeOpenedOnAnotherTopic() throws Exception {
+        Connection c = newConnection("durable-in-use");
+        Session s1 = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session s2 = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        s1.createDurableSubscriber(s1.createTopic("in-use-a"), "sub");
+        assertThrows(JMSException.class, () -> s2.createDurableSubscriber(s2.createTopic("in-use-b"), "sub"));
+    }
+
+    @Test
+    void sharedAndUnsharedDurableSubscriptionsCannotShareANameAndClientId() throws Exception {
+        Connection c = newConnection("shared-vs-unshared");
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic t = s.createTopic("shared-vs-unshared");
+        s.createDurableConsumer(t, "name").close();
+        assertThrows(JMSException.class, () -> s.createSharedDurableConsumer(t, "name"));
+        s.unsubscribe("name");
+        s.createSharedDurableConsumer(t, "other").close();
+        assertThrows(JMSException.class, () -> s.createDurableConsumer(t, "other"));
+    }
+
     // ------------------------------------------------------------------ shared subscriptions
 
     @Test
@@ -297,6 +370,51 @@ class TopicSemanticsTest {
         publish(session(), t, "kept-1", "kept-2");
         Session other = newConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
         assertEquals(List.of("kept-1", "kept-2"), drain(other.createSharedDurableConsumer(t, "archive")));
+    }
+
+    @Test
+    void sharedConsumerWithAnotherSelectorOnAnActiveSubscriptionIsRefused() throws Exception {
+        Session s = session();
+        Topic t = s.createTopic("shared-selector");
+        s.createSharedConsumer(t, "workers", "kind = 'a'");
+        Session other = session();
+        assertThrows(JMSException.class, () -> other.createSharedConsumer(t, "workers", "kind = 'b'"));
+        assertThrows(JMSException.class, () -> other.createSharedConsumer(t, "workers"));
+        assertNotNull(other.createSharedConsumer(t, "workers", "kind = 'a'"), "the same selector joins");
+    }
+
+    @Test
+    void sharedConsumerOnAnotherTopicOfAnActiveSubscriptionIsRefused() throws Exception {
+        Session s = session();
+        s.createSharedConsumer(s.createTopic("shared-topic-a"), "workers");
+        Session other = session();
+        assertThrows(JMSException.class, () -> other.createSharedConsumer(other.createTopic("shared-topic-b"),
+                "workers"));
+    }
+
+    @Test
+    void sharedDurableConsumerOnAnotherTopicOfAnActiveSubscriptionIsRefused() throws Exception {
+        Session s = session();
+        s.createSharedDurableConsumer(s.createTopic("shared-durable-a"), "archive");
+        Session other = session();
+        assertThrows(JMSException.class, () -> other.createSharedDurableConsumer(other.createTopic("shared-durable-b"),
+                "archive"));
+        assertThrows(JMSException.class, () -> other.createSharedDurableConsumer(s.createTopic("shared-durable-a"),
+                "archive", "x = 1"));
+    }
+
+    @Test
+    void sharedSubscriptionsOfDifferentClientIdsAreDifferent() throws Exception {
+        Connection a = newConnection("shared-client-a");
+        Connection b = newConnection("shared-client-b");
+        Session sa = a.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session sb = b.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic t = sa.createTopic("shared-by-client");
+        MessageConsumer ca = sa.createSharedConsumer(t, "same-name");
+        MessageConsumer cb = sb.createSharedConsumer(t, "same-name");
+        publish(session(), t, "to both");
+        assertEquals(List.of("to both"), drain(ca));
+        assertEquals(List.of("to both"), drain(cb));
     }
 
     private static Set<Integer> collect(MessageConsumer c) throws JMSException {
