@@ -227,20 +227,24 @@ final class FileJournal implements Journal {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) {
-            return;
-        }
+    public void close() throws IOException {
+        // Checked before taking the monitor: a callback on the writer thread must fail, not wait for a
+        // close that is itself waiting for the writer thread.
         if (Thread.currentThread() == writer.thread()) {
             throw new IllegalStateException("a journal cannot be closed from its own completion callback");
         }
-        closed = true;
-        try {
-            writer.close();
-            allocator.close();
-            segments.closeAll();
-        } finally {
-            lock.close();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                writer.close();
+                allocator.close();
+                segments.closeAll();
+            } finally {
+                lock.close();
+            }
         }
         LOG.debug("Closed journal {}", config.directory());
     }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Threads.</b> Appending threads only call {@link #submit}. Everything else here (the current
  * segment, the write buffer, the offsets, the open transactions' operation counts, the batch) belongs
- * to the writer thread {@code tern-journal-writer}. Shared with other threads: the queue, the
+ * to the writer thread {@code tern-journal-writer-<directory name>}. Shared with other threads: the queue, the
  * {@link #writtenEnd()} position, the failure, and the force counter.
  */
 final class GroupCommitWriter {
@@ -119,7 +119,7 @@ final class GroupCommitWriter {
         this.bufferStart = appendOffset;
         this.openTransactions = new HashMap<>(openTransactions);
         this.writtenEnd = current.position(appendOffset);
-        this.thread = new Thread(this::run, "tern-journal-writer");
+        this.thread = new Thread(this::run, "tern-journal-writer-" + config.directory().getFileName());
         this.thread.setDaemon(true);
     }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
  *
  * <p><b>Threads.</b> {@link #prepare} and {@link #take} are called by the journal's writer thread (or by
  * recovery before it starts); {@link #close} after the writer thread has stopped. The file creation
- * itself runs on the allocator's own thread, {@code tern-journal-allocator}.
+ * itself runs on the allocator's own thread, {@code tern-journal-allocator-<directory name>}.
  */
 final class SegmentAllocator {
 
@@ -33,7 +33,7 @@ final class SegmentAllocator {
         this.directory = directory;
         this.capacity = capacity;
         this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "tern-journal-allocator");
+            Thread t = new Thread(r, "tern-journal-allocator-" + directory.getFileName());
             t.setDaemon(true);
             return t;
         });

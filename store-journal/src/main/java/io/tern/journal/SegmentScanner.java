@@ -144,8 +144,7 @@ final class SegmentScanner {
     /** Null when a valid frame starts at {@code offset}, leaving it loaded in the window. */
     private String problemAt(int offset) throws IOException {
         if (!load(offset, RecordFrame.HEADER_SIZE)) {
-            return offset + RecordFrame.LENGTH_AT + 4 <= end && load(offset, RecordFrame.LENGTH_AT + 4)
-                    && window.getInt(offset - windowStart) == RecordFrame.MARKER
+            return load(offset, 4) && window.getInt(offset - windowStart) == RecordFrame.MARKER
                     ? RecordFrame.CUT_SHORT : RecordFrame.NO_MARKER;
         }
         String problem = RecordFrame.checkHeader(window, offset - windowStart, end - offset,

@@ -16,12 +16,15 @@ public enum SyncPolicy {
 
     /**
      * A completion fires once the record is written to the file (the page cache); the writer forces
-     * the file every {@code syncInterval}. A process crash loses nothing, a power loss at most one
-     * interval of records.
+     * the current segment once a written record has waited {@code syncInterval} unforced. A process
+     * crash loses nothing, a power loss or kernel crash at most about one interval of records.
      */
     PERIODIC,
 
-    /** A completion fires after the write; the file is forced only by {@link Journal#sync()} and at close. */
+    /**
+     * A completion fires after the write; the file is forced only by {@link Journal#sync()}, at close,
+     * and when a segment is complete (every policy forces a segment at its roll). For tests.
+     */
     NEVER;
 
     /** The spelling used in configuration: {@code always}, {@code periodic} or {@code never}. */

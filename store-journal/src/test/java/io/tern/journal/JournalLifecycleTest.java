@@ -82,7 +82,7 @@ class JournalLifecycleTest {
             // A callback registered after the future completed runs on this thread instead; try again then.
             for (int attempt = 0; attempt < 100 && outcome == null; attempt++) {
                 outcome = journal.add(attempt, (byte) 1, new byte[1]).handle((p, t) -> {
-                    if (!Thread.currentThread().getName().equals("tern-journal-writer")) {
+                    if (!Thread.currentThread().getName().startsWith("tern-journal-writer-")) {
                         return null;
                     }
                     try {
