@@ -252,6 +252,45 @@ class ConnectionTest {
         assertTrue(finishedWhenStopReturned.get(), "stop() returned while a message listener was still running");
     }
 
+    @Test
+    void closeWaitsForARunningListenerToReturn() throws Exception {
+        Connection c = connection();
+        c.start();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("close-waits");
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicReference<Thread> closer = new AtomicReference<>();
+        AtomicBoolean listenerFinished = new AtomicBoolean();
+        AtomicBoolean finishedWhenCloseReturned = new AtomicBoolean();
+        s.createConsumer(q).setMessageListener(m -> {
+            entered.countDown();
+            ApiTestSupport.await("close() to be called", () -> closer.get() != null);
+            Thread t = closer.get();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TERMINATED
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            listenerFinished.set(true);
+        });
+        s.createProducer(q).send(s.createTextMessage("m"));
+        assertTrue(entered.await(RECEIVE_TIMEOUT, TimeUnit.MILLISECONDS));
+        Thread t = new Thread(() -> {
+            try {
+                c.close();
+                finishedWhenCloseReturned.set(listenerFinished.get());
+            } catch (JMSException e) {
+                throw new RuntimeException(e);
+            }
+        }, "closer");
+        closer.set(t);
+        t.start();
+        t.join(10_000);
+        assertFalse(t.isAlive(), "close() did not return");
+        assertTrue(finishedWhenCloseReturned.get(), "close() returned while a message listener was still running");
+        assertEquals(0, broker.queueDepth("close-waits"), "the listener's message was acknowledged");
+    }
+
     // ------------------------------------------------------------------ exception listener
 
     @Test

@@ -426,6 +426,65 @@ class ConsumerTest {
     }
 
     @Test
+    void sessionCloseFromAnotherThreadWaitsForItsRunningListener() throws Exception {
+        Session s = session();
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicReference<Thread> closer = new AtomicReference<>();
+        AtomicBoolean listenerFinished = new AtomicBoolean();
+        AtomicBoolean finishedWhenCloseReturned = new AtomicBoolean();
+        s.createConsumer(s.createQueue("session-close-waits")).setMessageListener(m -> {
+            entered.countDown();
+            ApiTestSupport.await("close() to be called", () -> closer.get() != null);
+            Thread t = closer.get();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TERMINATED
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            listenerFinished.set(true);
+        });
+        send("session-close-waits", 1);
+        assertTrue(entered.await(RECEIVE_TIMEOUT, TimeUnit.MILLISECONDS));
+        Thread t = new Thread(() -> {
+            try {
+                s.close();
+                finishedWhenCloseReturned.set(listenerFinished.get());
+            } catch (JMSException e) {
+                throw new RuntimeException(e);
+            }
+        }, "closer");
+        closer.set(t);
+        t.start();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertTrue(finishedWhenCloseReturned.get(), "Session.close() returned while its listener was still running");
+        assertEquals(0, broker.queueDepth("session-close-waits"));
+    }
+
+    @Test
+    void listenerThrowingInClientAcknowledgeGoesOnWithTheNextMessage() throws Exception {
+        Session s = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch two = new CountDownLatch(2);
+        s.createConsumer(s.createQueue("throwing-client")).setMessageListener(m -> {
+            try {
+                seen.add(text(m));
+            } catch (JMSException e) {
+                seen.add(e.toString());
+            }
+            two.countDown();
+            throw new RuntimeException("listener failure (expected by the test)");
+        });
+        send("throwing-client", 2);
+        assertTrue(two.await(RECEIVE_TIMEOUT, TimeUnit.MILLISECONDS));
+        Thread.sleep(ABSENT_TIMEOUT);
+        assertEquals(List.of("m0", "m1"), seen, "in CLIENT_ACKNOWLEDGE the next message follows; no redelivery");
+        s.recover();
+        ApiTestSupport.await("redelivery after recover", () -> seen.size() == 4);
+        assertEquals(List.of("m0", "m1", "m0", "m1"), seen);
+    }
+
+    @Test
     void listenerSetBeforeStartGetsMessagesSentEarlier() throws Exception {
         send("early", 5);
         Connection fresh = resources.add(broker.connectionFactory().createConnection());

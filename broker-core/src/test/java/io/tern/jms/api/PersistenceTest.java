@@ -153,6 +153,79 @@ class PersistenceTest {
     }
 
     @Test
+    void transactedReceivesSurviveARestartOnlyWhenCommitted() throws Exception {
+        MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
+        Broker broker = broker(ApiTestSupport.uniqueName("persist-tx-receive"), store).start();
+        sendMixed(broker, "tx-receive", 4); // p0 n0 p1 n1 p2 n2 p3 n3
+        Connection c = broker.connectionFactory().createConnection();
+        c.start();
+        Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer consumer = tx.createConsumer(tx.createQueue("tx-receive"));
+        assertEquals("p0", ((TextMessage) receiveExpected(consumer)).getText());
+        assertEquals("n0", ((TextMessage) receiveExpected(consumer)).getText());
+        assertEquals("p1", ((TextMessage) receiveExpected(consumer)).getText());
+        tx.commit();
+        assertEquals("n1", ((TextMessage) receiveExpected(consumer)).getText());
+        assertEquals("p2", ((TextMessage) receiveExpected(consumer)).getText()); // not committed
+        broker.stop();
+        c.close();
+        broker.start();
+        assertEquals(List.of("p2", "p3"), drain(broker, "tx-receive"));
+    }
+
+    @Test
+    void durableSubscriptionConsumptionSurvivesARestart() throws Exception {
+        MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
+        Broker broker = broker(ApiTestSupport.uniqueName("persist-durable-ack"), store).start();
+        Connection c = broker.connectionFactory().createConnection();
+        c.setClientID("durable-ack-restart");
+        c.start();
+        Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+        Topic t = tx.createTopic("acked-events");
+        MessageConsumer sub = tx.createDurableSubscriber(t, "sub");
+        MessageProducer p = tx.createProducer(t);
+        for (int i = 0; i < 4; i++) {
+            p.send(tx.createTextMessage("e" + i));
+        }
+        tx.commit();
+        assertEquals("e0", ((TextMessage) receiveExpected(sub)).getText());
+        assertEquals("e1", ((TextMessage) receiveExpected(sub)).getText());
+        tx.commit();
+        assertEquals("e2", ((TextMessage) receiveExpected(sub)).getText()); // not committed
+        broker.stop();
+        c.close();
+        broker.start();
+        Connection again = resources.add(broker.connectionFactory().createConnection());
+        again.setClientID("durable-ack-restart");
+        again.start();
+        Session s2 = again.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer sub2 = s2.createDurableSubscriber(s2.createTopic("acked-events"), "sub");
+        List<String> got = new ArrayList<>();
+        for (Message m = sub2.receive(RECEIVE_TIMEOUT); m != null; m = sub2.receive(ABSENT_TIMEOUT)) {
+            got.add(((TextMessage) m).getText());
+        }
+        assertEquals(List.of("e2", "e3"), got);
+    }
+
+    @Test
+    void delayedMessagesSurviveARestartAndStillWait() throws Exception {
+        MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
+        Broker broker = broker(ApiTestSupport.uniqueName("persist-delay"), store).start();
+        try (Connection c = broker.connectionFactory().createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("delayed"));
+            p.setDeliveryDelay(2_000);
+            p.send(s.createTextMessage("later"));
+        }
+        broker.stop();
+        broker.start();
+        Session s = connect(broker).createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer c = s.createConsumer(s.createQueue("delayed"));
+        assertNull(c.receive(ABSENT_TIMEOUT), "the delivery delay still applies after a restart");
+        assertEquals("later", ((TextMessage) receiveExpected(c)).getText());
+    }
+
+    @Test
     void durableSubscriptionSurvivesARestart() throws Exception {
         MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
         Broker broker = broker(ApiTestSupport.uniqueName("persist-durable"), store).start();
@@ -512,6 +585,70 @@ class PersistenceTest {
         assertFalse(producer.isAlive());
         assertNull(producerFailure.get());
         assertEquals(total, sent.get());
+    }
+
+    @Test
+    void asyncSendsHeldBackByFlowControlKeepTheirOrder() throws Exception {
+        Broker broker = flowControlBroker("flow-block-async", FlowControl.BLOCK);
+        int total = 2_000;
+        Connection c = connect(broker);
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer p = s.createProducer(s.createQueue("blocked-async"));
+        p.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        List<Integer> completionOrder = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        CompletionListener listener = new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                try {
+                    completionOrder.add(message.getIntProperty("i"));
+                } catch (JMSException e) {
+                    failure.set(e);
+                }
+            }
+
+            @Override
+            public void onException(Message message, Exception exception) {
+                failure.set(exception);
+            }
+        };
+        // A consumer drains slowly while the producer sends asynchronously, so sends are held back and
+        // released again and again.
+        Session rs = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = rs.createConsumer(rs.createQueue("blocked-async"));
+        Future<List<Integer>> received = executor.submit(() -> {
+            List<Integer> order = new ArrayList<>();
+            for (int k = 0; k < total; k++) {
+                Message m = consumer.receive(RECEIVE_TIMEOUT);
+                if (m == null) {
+                    break;
+                }
+                order.add(m.getIntProperty("i"));
+            }
+            return order;
+        });
+        byte[] payload = new byte[KIB];
+        for (int i = 0; i < total; i++) {
+            BytesMessage m = s.createBytesMessage();
+            m.writeBytes(payload);
+            m.setIntProperty("i", i);
+            p.send(m, listener);
+        }
+        List<Integer> order = received.get(60, TimeUnit.SECONDS);
+        assertNull(failure.get());
+        assertEquals(total, order.size(), "messages received");
+        List<Integer> outOfOrder = new ArrayList<>();
+        for (int k = 0; k < order.size(); k++) {
+            if (order.get(k) != k) {
+                outOfOrder.add(order.get(k));
+            }
+        }
+        assertEquals(List.of(), outOfOrder.subList(0, Math.min(20, outOfOrder.size())),
+                "asynchronous sends of one session must arrive in the order sent");
+        ApiTestSupport.await("all completions", () -> completionOrder.size() == total);
+        for (int k = 0; k < total; k++) {
+            assertEquals(k, completionOrder.get(k), "CompletionListeners run in send order");
+        }
     }
 
     @Test

@@ -189,6 +189,47 @@ class ProducerTest {
     }
 
     @Test
+    void messagesThatExpireInTheConsumersBufferAreNotDelivered() throws Exception {
+        connection.stop();
+        Queue q = session.createQueue("expire-buffered");
+        MessageConsumer c = consumer(q); // buffers what the broker sends even while stopped
+        MessageProducer p = session.createProducer(q);
+        p.send(session.createTextMessage("short-lived"), DeliveryMode.PERSISTENT, 4, 100);
+        p.send(session.createTextMessage("long-lived"), DeliveryMode.PERSISTENT, 4, 0);
+        Thread.sleep(400);
+        connection.start();
+        assertEquals("long-lived", ((TextMessage) receiveExpected(c)).getText());
+        assertNull(c.receive(ABSENT_TIMEOUT));
+        ApiTestSupport.await("the expired message to leave the queue", () -> broker.queueDepth("expire-buffered") == 0);
+    }
+
+    @Test
+    void expiredMessagesAreNotBrowsed() throws Exception {
+        Queue q = session.createQueue("expire-browse");
+        MessageProducer p = session.createProducer(q);
+        p.send(session.createTextMessage("short-lived"), DeliveryMode.NON_PERSISTENT, 4, 50);
+        p.send(session.createTextMessage("long-lived"), DeliveryMode.NON_PERSISTENT, 4, 0);
+        Thread.sleep(300);
+        java.util.List<?> seen = java.util.Collections.list(session.createBrowser(q).getEnumeration());
+        assertEquals(1, seen.size());
+        assertEquals("long-lived", ((TextMessage) seen.get(0)).getText());
+    }
+
+    @Test
+    void timeToLiveAppliesToTopicSubscribersToo() throws Exception {
+        jakarta.jms.Topic t = session.createTopic("expire-topic");
+        connection.stop();
+        MessageConsumer subscriber = session.createConsumer(t);
+        MessageProducer p = session.createProducer(t);
+        p.send(session.createTextMessage("short-lived"), DeliveryMode.NON_PERSISTENT, 4, 50);
+        p.send(session.createTextMessage("long-lived"), DeliveryMode.NON_PERSISTENT, 4, 0);
+        Thread.sleep(300);
+        connection.start();
+        assertEquals("long-lived", ((TextMessage) receiveExpected(subscriber)).getText());
+        assertNull(subscriber.receive(ABSENT_TIMEOUT));
+    }
+
+    @Test
     void disabledMessageIdAndTimestamp() throws Exception {
         Queue q = session.createQueue("disabled");
         MessageProducer p = session.createProducer(q);
