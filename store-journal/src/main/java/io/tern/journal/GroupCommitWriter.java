@@ -199,7 +199,12 @@ final class GroupCommitWriter {
                         syncs.add(s.done());
                     } else {
                         PendingRecord record = (PendingRecord) request;
-                        append(record);
+                        try {
+                            append(record);
+                        } catch (IOException | RuntimeException e) {
+                            record.fail(e); // neither queued nor in the batch any more: fail it here
+                            throw e;
+                        }
                         bytes += RecordFrame.frameLength(record.payload.length);
                     }
                     if (bytes >= MAX_BATCH_BYTES) {

@@ -98,6 +98,33 @@ class JournalLifecycleTest {
         }
     }
 
+
+    @Test
+    void anIoErrorFailsTheJournalUntilItIsReopened() throws IOException {
+        List<JournalPosition> acknowledged = new ArrayList<>();
+        Journal journal = Journal.open(config());
+        // a directory where the next segment's temporary file must go: creating segment 2 fails
+        Files.createDirectory(dir.resolve(JournalSegment.fileName(2) + JournalSegment.TEMPORARY_SUFFIX));
+        CompletionException failure = null;
+        for (int i = 0; i < 10_000 && failure == null; i++) {
+            try {
+                acknowledged.add(journal.add(i, (byte) 1, new byte[100]).join());
+            } catch (CompletionException e) {
+                failure = e;
+            }
+        }
+        assertInstanceOf(IOException.class, failure.getCause(), "the append that needed segment 2 gets the I/O error");
+        CompletionException later = assertThrows(CompletionException.class, () -> journal.add(1, (byte) 1, new byte[1]).join());
+        assertInstanceOf(IllegalStateException.class, later.getCause());
+        assertTrue(later.getCause().getMessage().contains("failed"), later.getCause().getMessage());
+        journal.close();
+
+        try (Journal reopened = Journal.open(config())) {
+            assertEquals(acknowledged.size(), CollectingVisitor.replayAll(reopened).operations.size());
+            assertEquals(2, reopened.add(99_999, (byte) 1, new byte[100]).join().segmentId(), "recovery removed the obstacle");
+        }
+    }
+
     @Test
     void segmentFilesArePreallocatedAndNamedBySequence() throws IOException {
         try (Journal journal = Journal.open(config())) {
