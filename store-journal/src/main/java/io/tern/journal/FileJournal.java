@@ -24,7 +24,8 @@ final class FileJournal implements Journal {
     private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
     private static final byte NO_TYPE = 0;
     private static final byte[] NO_PAYLOAD = new byte[0];
-    private static final int READ_WINDOW = 64 * 1024;
+    /** A single read loads this much first and grows to the frame's length: most records fit in one read. */
+    private static final int READ_WINDOW = 4 * 1024;
     private static final int REPLAY_WINDOW = 1024 * 1024;
 
     private final JournalConfig config;
