@@ -34,10 +34,10 @@ public record BenchmarkOptions(Workload workload, int repeats, List<BrokerTarget
                                Path outputDirectory, Path workDirectory, String childHeap, Duration childTimeout,
                                Duration diskProbeDuration, boolean keepWork) {
 
-    static final Workload FULL = new Workload(4_000, 500, 2_000, 20_000, 1024);
-    static final Workload SHORT = new Workload(200, 50, 100, 300, 1024);
+    static final Workload FULL = new Workload(4_000, 40_000, 1_000, 3_000, 20_000, 1024);
+    static final Workload SHORT = new Workload(200, 200, 50, 100, 300, 1024);
 
-    private static final Set<String> OPTIONS = Set.of("short", "messages", "warmup", "latency-sends", "backlog",
+    private static final Set<String> OPTIONS = Set.of("short", "messages", "bulk-messages", "warmup", "latency-sends", "backlog",
             "payload", "repeats", "targets", "scenarios", "output", "work-dir", "child-heap", "child-timeout",
             "disk-probe-seconds", "keep-work", "help");
 
@@ -45,19 +45,20 @@ public record BenchmarkOptions(Workload workload, int repeats, List<BrokerTarget
             Runs every scenario against every broker, each in its own child JVM, and writes the results.
             Options (--name=value):
               --short                 seconds-long run with tiny counts (what BenchmarkSmokeTest runs)
-              --messages=N            messages per measured throughput pass      (default 4000; short 200)
-              --warmup=N              messages per warm-up pass                  (default 500; short 50)
-              --latency-sends=N       timed sends in the latency scenario        (default 2000; short 100)
-              --backlog=N             messages in the backlog scenario           (default 20000; short 300)
-              --payload=BYTES         message body size                          (default 1024)
-              --repeats=N             runs of each scenario on each target       (default 2; short 1)
+              --messages=N            messages per measured pass, persistent queues       (default 4000; short 200)
+              --bulk-messages=N       the same for non-persistent, fan-out, transacted    (default 40000; short 200)
+              --warmup=N              messages per warm-up pass                           (default 1000; short 50)
+              --latency-sends=N       timed sends in the latency scenario                 (default 3000; short 100)
+              --backlog=N             messages in the backlog scenario                    (default 20000; short 300)
+              --payload=BYTES         message body size                                   (default 1024)
+              --repeats=N             runs of each scenario on each target                (default 2; short 1)
               --targets=a,b           target ids        (default all: %s)
               --scenarios=a,b         scenario ids      (default all: %s)
               --output=DIR            results directory (default benchmarks/results of this module)
               --work-dir=DIR          where brokers write (default java.io.tmpdir)
-              --child-heap=SIZE       -Xmx of each child JVM                     (default 1g)
-              --child-timeout=SECONDS limit per child JVM                        (default 900; short 120)
-              --disk-probe-seconds=S  duration of each disk probe mode           (default 2; short 0.2)
+              --child-heap=SIZE       -Xmx of each child JVM                              (default 1g)
+              --child-timeout=SECONDS limit per child JVM                                 (default 900; short 120)
+              --disk-probe-seconds=S  duration of each disk probe mode                    (default 2; short 0.2)
               --keep-work             keep brokers' directories and logs after success
             """.formatted(ids(Targets.all(), BrokerTarget::id), ids(Scenarios.all(), Scenario::id));
 

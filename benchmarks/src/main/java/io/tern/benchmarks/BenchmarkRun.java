@@ -72,6 +72,7 @@ public final class BenchmarkRun {
     public RunSummary run() throws IOException, InterruptedException {
         Path workRoot = Files.createTempDirectory(Files.createDirectories(options.workDirectory()), "tern-bench-");
         boolean keepWorkRoot = options.keepWork();
+        String loadBefore = MachineInfo.loadAverage();
         try {
             Map<String, String> skipped = new LinkedHashMap<>();
             List<BrokerTarget> targets = new ArrayList<>();
@@ -93,7 +94,8 @@ public final class BenchmarkRun {
             RunResults results = runAll(targets, workRoot);
             ResultTable table = ResultTable.build(options.scenarios(), targets, results);
             RunSummary summary = new RunSummary(MachineInfo.detect(workRoot), disk, options.workload(),
-                    options.repeats(), options.childHeap(), table, results, skipped);
+                    options.repeats(), options.childHeap(), table, results, skipped, loadBefore,
+                    MachineInfo.loadAverage());
             write(summary);
             // A failed child's directory holds its log and its broker's data: keep them for diagnosis.
             keepWorkRoot |= !results.allFailures().isEmpty();

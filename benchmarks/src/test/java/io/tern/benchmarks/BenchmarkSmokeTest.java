@@ -24,9 +24,9 @@ class BenchmarkSmokeTest {
     @Test
     void everyScenarioProducesAPositiveFigureForEveryTarget(@TempDir Path dir) throws Exception {
         Path output = dir.resolve("results");
-        BenchmarkOptions options = BenchmarkOptions.parse(List.of("--short", "--messages=100", "--warmup=20",
-                "--latency-sends=50", "--backlog=100", "--output=" + output, "--work-dir=" + dir.resolve("work")),
-                output);
+        BenchmarkOptions options = BenchmarkOptions.parse(List.of("--short", "--messages=100", "--bulk-messages=100",
+                "--warmup=20", "--latency-sends=50", "--backlog=100", "--output=" + output,
+                "--work-dir=" + dir.resolve("work")), output);
 
         RunSummary summary = new BenchmarkRun(options, System.out).run();
 

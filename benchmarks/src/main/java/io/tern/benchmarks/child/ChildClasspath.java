@@ -45,6 +45,14 @@ public final class ChildClasspath {
         }
     }
 
+    /**
+     * The module's build directory ({@code target/}), where the build leaves libraries that a target
+     * swaps into its class path; the directory above this module's classes.
+     */
+    public static Path buildDirectory() {
+        return Path.of(ownLocation()).getParent();
+    }
+
     private static String ownLocation() {
         try {
             return Path.of(ChildClasspath.class.getProtectionDomain().getCodeSource().getLocation().toURI())

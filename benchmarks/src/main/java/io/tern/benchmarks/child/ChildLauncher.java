@@ -57,7 +57,7 @@ public final class ChildLauncher {
         command.add("-Djava.io.tmpdir=" + directory);
         command.addAll(target.childJvmArguments(workRoot));
         command.add("-cp");
-        command.add(classpath);
+        command.add(target.childClasspath(classpath, ChildClasspath.buildDirectory()));
         command.add(ChildMain.class.getName());
         command.add("--target=" + target.id());
         command.add("--scenario=" + scenario.id());

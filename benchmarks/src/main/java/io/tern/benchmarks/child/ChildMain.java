@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class ChildMain {
 
-    static final Set<String> OPTIONS = Set.of("target", "scenario", "result", "messages", "warmup",
+    static final Set<String> OPTIONS = Set.of("target", "scenario", "result", "messages", "bulk-messages", "warmup",
             "latency-sends", "backlog", "payload");
 
     private ChildMain() {

@@ -33,6 +33,19 @@ public record MachineInfo(String date, int cores, String cpuModel, String memory
                 fileSystem(workDirectory));
     }
 
+    /**
+     * The 1-, 5- and 15-minute load averages, as {@code uptime} shows them. Other work on the machine
+     * during a run shows here, and explains noisy figures.
+     */
+    public static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static String procField(String file, String field) {
         try {
             List<String> lines = Files.readAllLines(Path.of(file));

@@ -20,13 +20,17 @@ public final class MarkdownReport {
         md.append("- Machine: ").append(m.cores()).append(" cores (nproc), ").append(m.cpuModel()).append(", ")
                 .append(m.memory()).append(" RAM, ").append(m.os()).append(", ").append(m.java()).append('\n');
         md.append("- Brokers' directories on: ").append(m.fileSystem()).append('\n');
-        md.append("- Workload: ").append(run.workload().messages()).append(" messages per throughput pass after ")
-                .append(run.workload().warmupMessages()).append(" warm-up, ")
-                .append(run.workload().latencySends()).append(" timed sends, backlog of ")
-                .append(run.workload().backlogMessages()).append(", ")
-                .append(run.workload().payloadBytes()).append("-byte bodies; ")
-                .append(run.repeats()).append(run.repeats() == 1 ? " repeat" : " repeats, median shown")
-                .append("; every scenario in a fresh child JVM (-Xmx").append(run.childHeap()).append(")\n\n");
+        var w = run.workload();
+        md.append("- Load average (1, 5, 15 min) at start: ").append(run.loadBefore()).append("; at end: ")
+                .append(run.loadAfter()).append('\n');
+        md.append("- Workload: ").append(w.messages()).append(" messages per persistent-queue pass, ")
+                .append(w.bulkMessages()).append(" per non-persistent, fan-out and transacted pass, ")
+                .append(w.latencySends()).append(" timed sends, a backlog of ").append(w.backlogMessages())
+                .append(", each after a warm-up of ").append(w.warmupMessages()).append("; ")
+                .append(w.payloadBytes()).append("-byte bodies; ")
+                .append(run.repeats()).append(run.repeats() == 1 ? " repeat" : " repeats (median shown)")
+                .append(", target order alternating; every scenario in a fresh child JVM (-Xmx")
+                .append(run.childHeap()).append(")\n\n");
 
         md.append("## Disk probe\n\n");
         md.append(diskTable(run)).append('\n');

@@ -16,7 +16,10 @@ import java.util.Map;
  * @param table     the summary table
  * @param results   every figure, failure and fact
  * @param skipped   targets that could not run here, with the reason
+ * @param loadBefore the machine's load averages when the run started
+ * @param loadAfter  the machine's load averages when it ended
  */
 public record RunSummary(MachineInfo machine, DiskProbeResult disk, Workload workload, int repeats,
-                         String childHeap, ResultTable table, RunResults results, Map<String, String> skipped) {
+                         String childHeap, ResultTable table, RunResults results, Map<String, String> skipped,
+                         String loadBefore, String loadAfter) {
 }

@@ -56,8 +56,9 @@ public final class QueueThroughputScenario implements Scenario {
     public void run(ConnectionFactory factory, Workload workload, Measurements out) throws Exception {
         Payload payload = new Payload(workload.payloadBytes());
         pass(factory, DestinationName.queue("bench.warmup"), workload.warmupMessages(), payload);
-        long nanos = pass(factory, DestinationName.queue("bench.measured"), workload.messages(), payload);
-        out.put(RATE, Measurements.perSecond(workload.messages(), nanos));
+        int messages = persistent ? workload.messages() : workload.bulkMessages();
+        long nanos = pass(factory, DestinationName.queue("bench.measured"), messages, payload);
+        out.put(RATE, Measurements.perSecond(messages, nanos));
     }
 
     private long pass(ConnectionFactory factory, DestinationName queue, int messages, Payload payload)

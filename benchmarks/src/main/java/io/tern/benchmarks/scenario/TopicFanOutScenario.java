@@ -44,8 +44,8 @@ public final class TopicFanOutScenario implements Scenario {
     public void run(ConnectionFactory factory, Workload workload, Measurements out) throws Exception {
         Payload payload = new Payload(workload.payloadBytes());
         pass(factory, DestinationName.topic("bench.warmup"), workload.warmupMessages(), payload);
-        long nanos = pass(factory, DestinationName.topic("bench.measured"), workload.messages(), payload);
-        out.put(RATE, Measurements.perSecond(workload.messages(), nanos));
+        long nanos = pass(factory, DestinationName.topic("bench.measured"), workload.bulkMessages(), payload);
+        out.put(RATE, Measurements.perSecond(workload.bulkMessages(), nanos));
     }
 
     private long pass(ConnectionFactory factory, DestinationName topic, int messages, Payload payload)

@@ -51,7 +51,7 @@ public final class TransactedProducerScenario implements Scenario {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             send(session, producer, payload, workload.warmupMessages());
             long start = System.nanoTime();
-            int sent = send(session, producer, payload, workload.messages());
+            int sent = send(session, producer, payload, workload.bulkMessages());
             out.put(RATE, Measurements.perSecond(sent, System.nanoTime() - start));
         }
     }

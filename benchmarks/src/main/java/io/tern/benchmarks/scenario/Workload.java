@@ -7,16 +7,21 @@ import java.util.Map;
  * How much each scenario sends. The parent JVM chooses it and hands it to every child on its command
  * line, so all targets run exactly the same workload.
  *
- * @param messages        messages per measured pass of the throughput scenarios
+ * @param messages        messages per measured pass of the scenarios whose every send waits for the disk
+ *                        (persistent queues)
+ * @param bulkMessages    messages per measured pass of the scenarios that run an order of magnitude
+ *                        faster (non-persistent queue, topic fan-out, transacted producer), so that their
+ *                        measurement lasts long enough to mean something
  * @param warmupMessages  messages per warm-up pass, sent before measuring and not counted
  * @param latencySends    measured synchronous sends of the latency scenario
  * @param backlogMessages messages enqueued, then drained, by the backlog scenario
  * @param payloadBytes    body size of every message
  */
-public record Workload(int messages, int warmupMessages, int latencySends, int backlogMessages, int payloadBytes) {
+public record Workload(int messages, int bulkMessages, int warmupMessages, int latencySends, int backlogMessages, int payloadBytes) {
 
     public Workload {
         requirePositive("messages", messages);
+        requirePositive("bulk-messages", bulkMessages);
         requirePositive("warmup", warmupMessages);
         requirePositive("latency-sends", latencySends);
         requirePositive("backlog", backlogMessages);
@@ -31,7 +36,7 @@ public record Workload(int messages, int warmupMessages, int latencySends, int b
 
     /** The workload as {@code --name=value} arguments; {@link #fromArguments} reads them back. */
     public List<String> toArguments() {
-        return List.of("--messages=" + messages, "--warmup=" + warmupMessages, "--latency-sends=" + latencySends,
+        return List.of("--messages=" + messages, "--bulk-messages=" + bulkMessages, "--warmup=" + warmupMessages, "--latency-sends=" + latencySends,
                 "--backlog=" + backlogMessages, "--payload=" + payloadBytes);
     }
 
@@ -39,6 +44,7 @@ public record Workload(int messages, int warmupMessages, int latencySends, int b
     public static Workload fromArguments(Map<String, String> arguments, Workload defaults) {
         return new Workload(
                 intArgument(arguments, "messages", defaults.messages()),
+                intArgument(arguments, "bulk-messages", defaults.bulkMessages()),
                 intArgument(arguments, "warmup", defaults.warmupMessages()),
                 intArgument(arguments, "latency-sends", defaults.latencySends()),
                 intArgument(arguments, "backlog", defaults.backlogMessages()),
@@ -49,6 +55,7 @@ public record Workload(int messages, int warmupMessages, int latencySends, int b
     public static Workload fromArguments(Map<String, String> arguments) {
         return new Workload(
                 intArgument(arguments, "messages", null),
+                intArgument(arguments, "bulk-messages", null),
                 intArgument(arguments, "warmup", null),
                 intArgument(arguments, "latency-sends", null),
                 intArgument(arguments, "backlog", null),
