@@ -293,6 +293,18 @@ public final class Broker implements AutoCloseable {
         return names;
     }
 
+    /** Messages of a queue moved to its dead-letter queue since the broker started. */
+    public long queueDeadLetteredCount(String queue) {
+        DispatchQueue q = runningOrIllegalState().destinations().existingQueue(queue);
+        return q == null ? 0 : q.deadLetteredCount();
+    }
+
+    /** Messages of a queue found expired since the broker started. */
+    public long queueExpiredCount(String queue) {
+        DispatchQueue q = runningOrIllegalState().destinations().existingQueue(queue);
+        return q == null ? 0 : q.expiredCount();
+    }
+
     /** Bytes of message memory in use, and the limit. */
     public long memoryUsed() {
         return runningOrIllegalState().memory().used();
@@ -338,8 +350,42 @@ public final class Broker implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration storeTimeout = Duration.ofSeconds(60);
         private boolean shutdownHook;
+        private RedeliveryPolicy redeliveryPolicy = RedeliveryPolicy.DEFAULT;
+        private final Map<Address, RedeliveryPolicy> destinationRedeliveryPolicies = new LinkedHashMap<>();
+        private String expiryQueue = "ExpiryQueue";
+        private Duration expirySweepInterval = Duration.ofSeconds(30);
 
         private Builder() {
+        }
+
+        /** The redelivery policy of every destination without one of its own. Default {@link RedeliveryPolicy#DEFAULT}. */
+        public Builder redeliveryPolicy(RedeliveryPolicy policy) {
+            this.redeliveryPolicy = Objects.requireNonNull(policy, "redeliveryPolicy");
+            return this;
+        }
+
+        /** The redelivery policy of one queue. */
+        public Builder queueRedeliveryPolicy(String queue, RedeliveryPolicy policy) {
+            destinationRedeliveryPolicies.put(Address.queue(queue), Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        /** The redelivery policy of one topic's subscriptions. */
+        public Builder topicRedeliveryPolicy(String topic, RedeliveryPolicy policy) {
+            destinationRedeliveryPolicies.put(Address.topic(topic), Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        /** The queue that receives expired messages; null discards them. Default {@code ExpiryQueue}. */
+        public Builder expiryQueue(String queue) {
+            this.expiryQueue = queue;
+            return this;
+        }
+
+        /** How often every destination is searched for expired messages. Default 30 s. */
+        public Builder expirySweepInterval(Duration interval) {
+            this.expirySweepInterval = Objects.requireNonNull(interval, "expirySweepInterval");
+            return this;
         }
 
         /** The broker's name, unique among running brokers in the JVM; {@code vm://name} connects. Default "tern". */
@@ -457,10 +503,25 @@ public final class Broker implements AutoCloseable {
                             + "' is not supported; this version accepts vm:// connectors only");
                 }
             }
+            if (expiryQueue != null && Address.invalidNameReason(expiryQueue) != null) {
+                throw new IllegalArgumentException("broker.expiryQueue: " + Address.invalidNameReason(expiryQueue));
+            }
+            if (expirySweepInterval.toMillis() <= 0) {
+                throw new IllegalArgumentException("broker.expirySweepInterval: must be at least 1 ms, was "
+                        + expirySweepInterval);
+            }
+            for (Address a : destinationRedeliveryPolicies.keySet()) {
+                String r = Address.invalidNameReason(a.name());
+                if (r != null) {
+                    throw new IllegalArgumentException((a.isTopic() ? "topic." : "queue.") + a.name()
+                            + ".redelivery: " + r);
+                }
+            }
             Path dir = dataDirectory != null ? dataDirectory : Path.of("data", name);
             return new Broker(new BrokerConfig(name, persistent, store, storeType, Map.copyOf(storeSettings), dir,
                     memoryLimit, flowControl, autoCreateDestinations, List.copyOf(destinations),
-                    List.copyOf(transportConnectors), clock, storeTimeout, shutdownHook));
+                    List.copyOf(transportConnectors), clock, storeTimeout, shutdownHook, redeliveryPolicy,
+                    Map.copyOf(destinationRedeliveryPolicies), expiryQueue, expirySweepInterval));
         }
     }
 }

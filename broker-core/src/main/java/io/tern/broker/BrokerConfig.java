@@ -17,5 +17,13 @@ record BrokerConfig(String name, boolean persistent, PersistenceAdapter store, S
                     Map<String, String> storeSettings, Path dataDirectory, long memoryLimit,
                     FlowControl flowControl, boolean autoCreateDestinations, List<Address> destinations,
                     List<String> transportConnectors, Clock clock, Duration storeTimeout,
-                    boolean shutdownHook) {
+                    boolean shutdownHook, RedeliveryPolicy redeliveryPolicy,
+                    Map<Address, RedeliveryPolicy> destinationRedeliveryPolicies, String expiryQueue,
+                    Duration expirySweepInterval) {
+
+    /** The redelivery policy of a destination: its own if configured, else the broker's. */
+    RedeliveryPolicy redeliveryPolicyFor(Address address) {
+        RedeliveryPolicy own = destinationRedeliveryPolicies.get(address);
+        return own != null ? own : redeliveryPolicy;
+    }
 }

@@ -1,5 +1,6 @@
 package io.tern.broker;
 
+import io.tern.broker.destination.DestinationContext;
 import io.tern.broker.destination.DispatchQueue;
 import io.tern.broker.destination.TopicDestination;
 import io.tern.protocol.Address;
@@ -13,13 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Predicate;
 
 /**
@@ -33,9 +32,7 @@ final class DestinationRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(DestinationRegistry.class);
 
     private final PersistenceAdapter store;
-    private final MessageMemory memory;
-    private final Clock clock;
-    private final ScheduledExecutorService tasks;
+    private final DestinationContext context;
     private final boolean autoCreate;
     private final Map<String, DispatchQueue> queues = new ConcurrentHashMap<>();
     private final Map<String, TopicDestination> topics = new ConcurrentHashMap<>();
@@ -43,12 +40,9 @@ final class DestinationRegistry {
     private final Map<Address, DispatchQueue> temporaryQueues = new ConcurrentHashMap<>();
     private final Map<Address, TopicDestination> temporaryTopics = new ConcurrentHashMap<>();
 
-    DestinationRegistry(PersistenceAdapter store, MessageMemory memory, Clock clock, ScheduledExecutorService tasks,
-                        boolean autoCreate) {
+    DestinationRegistry(PersistenceAdapter store, DestinationContext context, boolean autoCreate) {
         this.store = store;
-        this.memory = memory;
-        this.clock = clock;
-        this.tasks = tasks;
+        this.context = context;
         this.autoCreate = autoCreate;
     }
 
@@ -132,14 +126,32 @@ final class DestinationRegistry {
         return new ArrayList<>(topics.values());
     }
 
+    /** Every dispatch queue: queues, temporary queues and every topic subscription's. */
+    List<DispatchQueue> allDispatchQueues() {
+        List<DispatchQueue> all = new ArrayList<>(queues.values());
+        all.addAll(temporaryQueues.values());
+        for (TopicDestination t : topics.values()) {
+            all.addAll(t.subscriptionQueues());
+        }
+        for (TopicDestination t : temporaryTopics.values()) {
+            all.addAll(t.subscriptionQueues());
+        }
+        return all;
+    }
+
+    /** A queue that exists from now on, whether or not destinations are created on first use. */
+    DispatchQueue definedQueue(String name) {
+        return queues.computeIfAbsent(name, this::createQueue);
+    }
+
     void createTemporary(Address address, ServerConnection owner) throws JMSException {
         if (temporaryOwners.putIfAbsent(address, owner) != null) {
             throw new InvalidDestinationException("temporary destination " + address.name() + " exists already");
         }
         if (address.isTopic()) {
-            temporaryTopics.put(address, new TopicDestination(address, null, memory, clock, tasks, null, Map.of()));
+            temporaryTopics.put(address, new TopicDestination(address, null, context, Map.of()));
         } else {
-            temporaryQueues.put(address, new DispatchQueue(address, null, memory, clock, tasks, null));
+            temporaryQueues.put(address, new DispatchQueue(address, null, context));
         }
     }
 
@@ -199,7 +211,7 @@ final class DestinationRegistry {
         Address address = Address.queue(name);
         try {
             return new DispatchQueue(address, io.tern.broker.destination.EntryBacking.of(store.queueStore(name)),
-                    memory, clock, tasks, null);
+                    context);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open the store of queue " + name, e);
         }
@@ -219,7 +231,7 @@ final class DestinationRegistry {
                     recovered.put(info, m -> false);
                 }
             }
-            return new TopicDestination(address, topicStore, memory, clock, tasks, null, recovered);
+            return new TopicDestination(address, topicStore, context, recovered);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open the store of topic " + name, e);
         }

@@ -1,5 +1,7 @@
 package io.tern.broker;
 
+import io.tern.broker.destination.DestinationContext;
+import io.tern.broker.destination.DispatchQueue;
 import io.tern.protocol.Address;
 import io.tern.protocol.MessageSnapshot;
 import io.tern.store.PersistenceAdapter;
@@ -55,8 +57,11 @@ final class RunningBroker {
             t.setDaemon(true);
             return t;
         });
-        this.destinations = new DestinationRegistry(store, memory, config.clock(), tasks,
+        DeadLetterRouter router = new DeadLetterRouter(config.expiryQueue());
+        this.destinations = new DestinationRegistry(store,
+                new DestinationContext(memory, config.clock(), tasks, router, config::redeliveryPolicyFor),
                 config.autoCreateDestinations());
+        router.attach(destinations);
         this.instanceId = java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -64,6 +69,22 @@ final class RunningBroker {
         destinations.recover();
         for (Address address : config.destinations()) {
             destinations.define(address);
+        }
+        // Due messages are normally woken by a timer per queue; this also catches a clock moved by hand.
+        tasks.scheduleWithFixedDelay(this::checkScheduled, 1, 1, TimeUnit.SECONDS);
+        long sweep = config.expirySweepInterval().toMillis();
+        tasks.scheduleWithFixedDelay(this::sweepExpired, sweep, sweep, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkScheduled() {
+        for (DispatchQueue q : destinations.allDispatchQueues()) {
+            q.checkScheduled();
+        }
+    }
+
+    private void sweepExpired() {
+        for (DispatchQueue q : destinations.allDispatchQueues()) {
+            q.sweepExpired();
         }
     }
 

@@ -55,6 +55,11 @@ final class ServerConsumer implements Subscriber {
     }
 
     @Override
+    public boolean isExclusive() {
+        return spec.exclusive();
+    }
+
+    @Override
     public boolean accepts(MessageSnapshot message) {
         return filter.test(message);
     }

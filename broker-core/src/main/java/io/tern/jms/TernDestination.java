@@ -5,6 +5,7 @@ import jakarta.jms.Destination;
 import jakarta.jms.InvalidDestinationException;
 
 import java.io.Serializable;
+import java.util.Map;
 
 /**
  * Tern's destinations. Immutable and serializable (they travel in JNDI and JMSReplyTo); two
@@ -15,9 +16,20 @@ public abstract class TernDestination implements Destination, Serializable {
     private static final long serialVersionUID = 1L;
 
     private final Address address;
+    private final Map<String, String> consumerOptions;
 
     TernDestination(Address address) {
+        this(address, Map.of());
+    }
+
+    TernDestination(Address address, Map<String, String> consumerOptions) {
         this.address = address;
+        this.consumerOptions = Map.copyOf(consumerOptions);
+    }
+
+    /** Options for consumers created on this destination object (see {@link DestinationOptions}). */
+    DestinationOptions consumerOptions() {
+        return new DestinationOptions(address.name(), consumerOptions);
     }
 
     public Address address() {

@@ -1,6 +1,5 @@
 package io.tern.jms;
 
-import io.tern.protocol.Address;
 import io.tern.transport.ConsumerSpec;
 import io.tern.transport.Delivery;
 import jakarta.jms.BytesMessage;
@@ -644,8 +643,9 @@ public class TernSession implements Session, QueueSession, TopicSession {
                                             String subscriptionName, boolean durable, boolean shared)
             throws JMSException {
         long id = connection.nextId();
+        DestinationOptions options = destination.consumerOptions();
         ConsumerSpec spec = new ConsumerSpec(id, destination.address(), selector, noLocal, subscriptionName,
-                durable, shared, connection.prefetch());
+                durable, shared, options.prefetch(connection.prefetch()), options.exclusive());
         TernMessageConsumer consumer = new TernMessageConsumer(this, spec, destination);
         connection.register(consumer);
         try {
@@ -695,21 +695,21 @@ public class TernSession implements Session, QueueSession, TopicSession {
     @Override
     public Queue createQueue(String queueName) throws JMSException {
         checkOpen();
-        return new TernQueue(validName(queueName));
+        try {
+            return new TernQueue(queueName);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidDestinationException(e.getMessage());
+        }
     }
 
     @Override
     public Topic createTopic(String topicName) throws JMSException {
         checkOpen();
-        return new TernTopic(validName(topicName));
-    }
-
-    private static String validName(String name) throws JMSException {
-        String reason = Address.invalidNameReason(name);
-        if (reason != null) {
-            throw new InvalidDestinationException(reason);
+        try {
+            return new TernTopic(topicName);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidDestinationException(e.getMessage());
         }
-        return name;
     }
 
     @Override

@@ -8,9 +8,17 @@ public class TernTopic extends TernDestination implements Topic {
 
     private static final long serialVersionUID = 1L;
 
-    /** @throws IllegalArgumentException when the name is invalid (see {@link Address#invalidNameReason}) */
+    /**
+     * @param name the name, optionally followed by consumer options such as
+     *             {@code ?consumer.exclusive=true&consumer.prefetchSize=10}
+     * @throws IllegalArgumentException when the name or an option is invalid
+     */
     public TernTopic(String name) {
-        this(new Address(Address.Kind.TOPIC, checkName(name)));
+        this(DestinationOptions.parse(name));
+    }
+
+    private TernTopic(DestinationOptions parsed) {
+        super(new Address(Address.Kind.TOPIC, checkName(parsed.name())), parsed.options());
     }
 
     TernTopic(Address address) {

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param durable whether the subscription is durable
  * @param shared whether the subscription is shared
  * @param prefetch how many messages may be in the client's buffer at once (initial credit), at least 1
+ * @param exclusive an exclusive queue consumer gets every message while it is the oldest exclusive one
  */
 public record ConsumerSpec(long consumerId, Address address, String selector, boolean noLocal,
-                           String subscriptionName, boolean durable, boolean shared, int prefetch) {
+                           String subscriptionName, boolean durable, boolean shared, int prefetch,
+                           boolean exclusive) {
 
     public ConsumerSpec {
         Objects.requireNonNull(address, "address");
@@ -28,6 +30,6 @@ public record ConsumerSpec(long consumerId, Address address, String selector, bo
 
     public static ConsumerSpec plain(long consumerId, Address address, String selector, boolean noLocal,
                                      int prefetch) {
-        return new ConsumerSpec(consumerId, address, selector, noLocal, null, false, false, prefetch);
+        return new ConsumerSpec(consumerId, address, selector, noLocal, null, false, false, prefetch, false);
     }
 }

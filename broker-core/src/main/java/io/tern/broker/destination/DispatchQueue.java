@@ -1,6 +1,7 @@
 package io.tern.broker.destination;
 
 import io.tern.broker.MessageMemory;
+import io.tern.broker.RedeliveryPolicy;
 import io.tern.protocol.Address;
 import io.tern.protocol.MessageSnapshot;
 import io.tern.store.StoredMessage;
@@ -11,7 +12,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
@@ -58,12 +61,16 @@ public final class DispatchQueue {
     private final MessageMemory memory;
     private final Clock clock;
     private final ScheduledExecutorService tasks;
-    private final ExpiryHandler expiryHandler;
+    private final MessageRouter router;
+    private final RedeliveryPolicy policy;
 
     private final NavigableSet<QueueEntry> pending = new TreeSet<>(DISPATCH_ORDER);
+    /** Messages not yet due: delivery delay, or a redelivery delay. */
     private final PriorityQueue<QueueEntry> scheduled =
-            new PriorityQueue<>(Comparator.comparingLong((QueueEntry e) -> e.message.deliveryTime())
+            new PriorityQueue<>(Comparator.comparingLong((QueueEntry e) -> e.availableAt)
                     .thenComparingLong(e -> e.sequence));
+    /** Message groups (JMSXGroupID) and the consumer each is pinned to. */
+    private final Map<String, Subscriber> groups = new HashMap<>();
     private final List<Slot> consumers = new ArrayList<>();
     private int nextConsumer;
     private long nextSequence;
@@ -82,11 +89,7 @@ public final class DispatchQueue {
     private long enqueued;
     private long dequeued;
     private long expired;
-
-    /** Called for a message found expired; the queue has already taken it out. */
-    public interface ExpiryHandler {
-        void expired(DispatchQueue queue, MessageSnapshot message);
-    }
+    private long deadLettered;
 
     private static final class Slot {
         final Subscriber subscriber;
@@ -102,14 +105,14 @@ public final class DispatchQueue {
      * @param backing the store behind the queue, or null for a queue that keeps messages only in memory
      *                (a non-durable topic subscription)
      */
-    public DispatchQueue(Address address, EntryBacking backing, MessageMemory memory, Clock clock,
-                         ScheduledExecutorService tasks, ExpiryHandler expiryHandler) {
+    public DispatchQueue(Address address, EntryBacking backing, DestinationContext context) {
         this.address = address;
         this.backing = backing;
-        this.memory = memory;
-        this.clock = clock;
-        this.tasks = tasks;
-        this.expiryHandler = expiryHandler;
+        this.memory = context.memory();
+        this.clock = context.clock();
+        this.tasks = context.tasks();
+        this.router = context.router();
+        this.policy = context.policies().apply(address);
         long last = backing == null ? 0 : backing.lastSequence();
         this.nextSequence = last + 1;
         if (last > 0) {
@@ -234,15 +237,20 @@ public final class DispatchQueue {
                 memory.release(entry.message.estimatedSize());
                 return;
             }
-            if (entry.message.deliveryTime() > clock.millis()) {
-                scheduled.add(entry);
-                scheduleWakeUp(entry.message.deliveryTime());
-            } else {
-                pending.add(entry);
-            }
+            makeAvailable(entry);
             dispatch();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Puts an entry where dispatch finds it: pending, or scheduled until it is due. */
+    private void makeAvailable(QueueEntry entry) {
+        if (entry.availableAt > clock.millis()) {
+            scheduled.add(entry);
+            scheduleWakeUp(entry.availableAt);
+        } else {
+            pending.add(entry);
         }
     }
 
@@ -262,6 +270,7 @@ public final class DispatchQueue {
         lock.lock();
         try {
             consumers.removeIf(s -> s.subscriber == subscriber);
+            groups.values().removeIf(owner -> owner == subscriber);
             dispatch();
         } finally {
             lock.unlock();
@@ -344,17 +353,25 @@ public final class DispatchQueue {
             }
             entry.owner = null;
             inFlight--;
-            if (seen) {
-                entry.deliveredCount++;
-                if (entry.stored) {
-                    backing.updateDeliveryCount(entry.sequence, entry.deliveredCount);
-                }
-            }
             if (closed) {
                 memory.release(entry.message.estimatedSize());
                 return;
             }
-            pending.add(entry);
+            if (seen) {
+                entry.deliveredCount++;
+                if (policy.isExhausted(entry.deliveredCount)) {
+                    deadLetter(entry, "delivered " + entry.deliveredCount + " times, more than maximumRedeliveries="
+                            + policy.maximumRedeliveries());
+                    dispatch();
+                    return;
+                }
+                if (entry.stored) {
+                    backing.updateDeliveryCount(entry.sequence, entry.deliveredCount);
+                }
+                long delay = policy.delayBefore(entry.deliveredCount);
+                entry.availableAt = delay > 0 ? clock.millis() + delay : 0;
+            }
+            makeAvailable(entry);
             dispatch();
         } finally {
             lock.unlock();
@@ -526,7 +543,7 @@ public final class DispatchQueue {
                 expire(entry);
                 continue;
             }
-            Slot slot = pickConsumer(entry.message);
+            Slot slot = pickConsumer(entry.message, now);
             if (slot == null) {
                 continue;
             }
@@ -541,8 +558,63 @@ public final class DispatchQueue {
         schedulePageIn();
     }
 
-    /** Round robin over the consumers with credit that accept the message. */
-    private Slot pickConsumer(MessageSnapshot message) {
+    /**
+     * The consumer for a message: the exclusive consumer while there is one (the oldest); the consumer a
+     * message group is pinned to; else round robin over the consumers with credit that accept it. A
+     * message whose group owner or exclusive consumer has no credit now waits for it.
+     */
+    private Slot pickConsumer(MessageSnapshot message, long now) {
+        Slot exclusive = exclusiveConsumer();
+        if (exclusive != null) {
+            return exclusive.credit > 0 && exclusive.subscriber.accepts(message) ? exclusive : null;
+        }
+        Object group = message.properties().get("JMSXGroupID");
+        if (group instanceof String groupId) {
+            Subscriber owner = groups.get(groupId);
+            if (owner != null) {
+                Slot slot = slotOf(owner);
+                if (slot != null) {
+                    if (closesGroup(message)) {
+                        groups.remove(groupId);
+                    }
+                    return slot.credit > 0 ? slot : null;
+                }
+                groups.remove(groupId);
+            }
+            Slot chosen = roundRobin(message);
+            if (chosen != null && !closesGroup(message)) {
+                groups.put(groupId, chosen.subscriber);
+            }
+            return chosen;
+        }
+        return roundRobin(message);
+    }
+
+    /** JMSXGroupSeq = -1 closes a group: the next message of that group may go to any consumer. */
+    private static boolean closesGroup(MessageSnapshot message) {
+        Object seq = message.properties().get("JMSXGroupSeq");
+        return seq instanceof Integer i && i == -1;
+    }
+
+    private Slot exclusiveConsumer() {
+        for (Slot s : consumers) {
+            if (s.subscriber.isExclusive()) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private Slot slotOf(Subscriber subscriber) {
+        for (Slot s : consumers) {
+            if (s.subscriber == subscriber) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private Slot roundRobin(MessageSnapshot message) {
         int n = consumers.size();
         for (int i = 0; i < n; i++) {
             int index = (nextConsumer + i) % n;
@@ -558,20 +630,85 @@ public final class DispatchQueue {
     private void expire(QueueEntry entry) {
         expired++;
         memory.release(entry.message.estimatedSize());
+        tasks.execute(() -> router.expired(this, entry.message).whenComplete((ok, failure) -> removeRouted(entry,
+                failure, "expiry queue")));
+    }
+
+    private void deadLetter(QueueEntry entry, String reason) {
+        deadLettered++;
+        memory.release(entry.message.estimatedSize());
+        String dlq = policy.deadLetterQueue();
+        tasks.execute(() -> router.deadLetter(this, entry.message, dlq, reason).whenComplete((ok, failure) ->
+                removeRouted(entry, failure, "dead-letter queue " + dlq)));
+    }
+
+    /**
+     * The copy is stored elsewhere (or routing failed): only now does the original leave the store, so a
+     * crash in between keeps a message twice rather than losing it.
+     */
+    private void removeRouted(QueueEntry entry, Throwable failure, String where) {
+        if (failure != null) {
+            LOG.error("Could not move message {} of {} to the {}; it is dropped from memory and stays in the"
+                    + " store until a restart", entry.message.messageId(), address, where, failure);
+            return;
+        }
         if (entry.stored) {
             backing.remove(entry.sequence);
         }
-        if (expiryHandler != null) {
-            expiryHandler.expired(this, entry.message);
+    }
+
+    /** Takes expired messages out of memory now instead of at dispatch (the broker's periodic sweep). */
+    public void sweepExpired() {
+        lock.lock();
+        try {
+            long now = clock.millis();
+            for (Iterator<QueueEntry> it = pending.iterator(); it.hasNext(); ) {
+                QueueEntry e = it.next();
+                if (e.message.isExpired(now)) {
+                    it.remove();
+                    expire(e);
+                }
+            }
+            for (Iterator<QueueEntry> it = scheduled.iterator(); it.hasNext(); ) {
+                QueueEntry e = it.next();
+                if (e.message.isExpired(now)) {
+                    it.remove();
+                    expire(e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves messages that became due to pending and dispatches (the clock may have been moved). */
+    public void checkScheduled() {
+        lock.lock();
+        try {
+            if (!scheduled.isEmpty()) {
+                promoteScheduled(clock.millis());
+                dispatch();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long deadLetteredCount() {
+        lock.lock();
+        try {
+            return deadLettered;
+        } finally {
+            lock.unlock();
         }
     }
 
     private void promoteScheduled(long now) {
-        while (!scheduled.isEmpty() && scheduled.peek().message.deliveryTime() <= now) {
+        while (!scheduled.isEmpty() && scheduled.peek().availableAt <= now) {
             pending.add(scheduled.poll());
         }
         if (!scheduled.isEmpty()) {
-            scheduleWakeUp(scheduled.peek().message.deliveryTime());
+            scheduleWakeUp(scheduled.peek().availableAt);
         }
     }
 
@@ -654,12 +791,7 @@ public final class DispatchQueue {
                 pageCursor = m.sequence();
                 QueueEntry entry = new QueueEntry(m.sequence(), m.message(), true, m.deliveryCount());
                 memory.charge(m.message().estimatedSize());
-                if (entry.message.deliveryTime() > clock.millis()) {
-                    scheduled.add(entry);
-                    scheduleWakeUp(entry.message.deliveryTime());
-                } else {
-                    pending.add(entry);
-                }
+                makeAvailable(entry);
             }
             if (page.size() < PAGE_SIZE) {
                 pageCursor = Math.max(pageCursor, durableHigh);

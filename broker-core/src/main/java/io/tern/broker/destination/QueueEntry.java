@@ -16,12 +16,17 @@ public final class QueueEntry {
     int deliveredCount;
     /** The consumer it is in flight to, or null while pending. */
     Subscriber owner;
+    /** When it may be dispatched (epoch ms): its delivery time, later while a redelivery delay runs. */
+    long availableAt;
 
     QueueEntry(long sequence, MessageSnapshot message, boolean stored, int deliveredCount) {
         this.sequence = sequence;
         this.message = message;
         this.stored = stored;
         this.deliveredCount = deliveredCount;
+        // A delivery time at or before the send time means no delay was asked for; comparing it with the
+        // broker's clock would only let clock skew between client and broker hold the message back.
+        this.availableAt = message.deliveryTime() > message.timestamp() ? message.deliveryTime() : 0;
     }
 
     public long sequence() {

@@ -11,6 +11,11 @@ public interface Subscriber {
     /** Whether this consumer wants the message (selector, noLocal). */
     boolean accepts(MessageSnapshot message);
 
+    /** An exclusive consumer receives every message of its queue while it is the oldest exclusive one. */
+    default boolean isExclusive() {
+        return false;
+    }
+
     /** Hands a message over; the subscriber's credit was already taken by the queue. */
     void deliver(DispatchQueue queue, QueueEntry entry, int deliveryCount);
 }

@@ -1,6 +1,5 @@
 package io.tern.broker.destination;
 
-import io.tern.broker.MessageMemory;
 import io.tern.protocol.Address;
 import io.tern.protocol.MessageSnapshot;
 import io.tern.store.SubscriptionInfo;
@@ -10,14 +9,12 @@ import jakarta.jms.JMSException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Predicate;
 
 /**
@@ -33,10 +30,7 @@ public final class TopicDestination {
 
     private final Address address;
     private final TopicMessageStore store;
-    private final MessageMemory memory;
-    private final Clock clock;
-    private final ScheduledExecutorService tasks;
-    private final DispatchQueue.ExpiryHandler expiryHandler;
+    private final DestinationContext context;
     private final Map<String, TopicSubscription> subscriptions = new LinkedHashMap<>();
     private long nextSequence;
     private long published;
@@ -44,15 +38,11 @@ public final class TopicDestination {
     /**
      * @param store the topic's store for durable subscriptions; null for a temporary topic
      */
-    public TopicDestination(Address address, TopicMessageStore store, MessageMemory memory, Clock clock,
-                            ScheduledExecutorService tasks, DispatchQueue.ExpiryHandler expiryHandler,
+    public TopicDestination(Address address, TopicMessageStore store, DestinationContext context,
                             Map<SubscriptionInfo, Predicate<MessageSnapshot>> recovered) {
         this.address = address;
         this.store = store;
-        this.memory = memory;
-        this.clock = clock;
-        this.tasks = tasks;
-        this.expiryHandler = expiryHandler;
+        this.context = context;
         this.nextSequence = (store == null ? 0 : store.lastSequence()) + 1;
         recovered.forEach((info, filter) -> {
             TopicSubscription sub = newDurable(info, filter);
@@ -137,7 +127,7 @@ public final class TopicDestination {
     /** A subscription for one plain consumer; it goes when the consumer goes. */
     public synchronized TopicSubscription subscribe(String key, Predicate<MessageSnapshot> filter,
                                                     Object localOwner) {
-        DispatchQueue queue = new DispatchQueue(address, null, memory, clock, tasks, expiryHandler);
+        DispatchQueue queue = new DispatchQueue(address, null, context);
         TopicSubscription sub = new TopicSubscription(key, null, queue, filter, localOwner, null);
         sub.consumers = 1;
         subscriptions.put(key, sub);
@@ -148,7 +138,7 @@ public final class TopicDestination {
     public synchronized TopicSubscription joinShared(String key, Predicate<MessageSnapshot> filter) {
         TopicSubscription sub = subscriptions.get(key);
         if (sub == null) {
-            DispatchQueue queue = new DispatchQueue(address, null, memory, clock, tasks, expiryHandler);
+            DispatchQueue queue = new DispatchQueue(address, null, context);
             sub = new TopicSubscription(key, null, queue, filter, null, null);
             subscriptions.put(key, sub);
         }
@@ -193,8 +183,7 @@ public final class TopicDestination {
     }
 
     private TopicSubscription newDurable(SubscriptionInfo info, Predicate<MessageSnapshot> filter) {
-        DispatchQueue queue = new DispatchQueue(address, EntryBacking.of(store, info.key()), memory, clock, tasks,
-                expiryHandler);
+        DispatchQueue queue = new DispatchQueue(address, EntryBacking.of(store, info.key()), context);
         return new TopicSubscription(info.key(), info, queue, filter, null,
                 info.noLocal() ? info.clientId() : null);
     }
@@ -263,6 +252,13 @@ public final class TopicDestination {
 
     public synchronized long publishedCount() {
         return published;
+    }
+
+    /** The queues of every subscription, for the broker's periodic expiry and schedule checks. */
+    public synchronized List<DispatchQueue> subscriptionQueues() {
+        List<DispatchQueue> queues = new ArrayList<>(subscriptions.size());
+        subscriptions.values().forEach(s -> queues.add(s.queue()));
+        return queues;
     }
 
     public synchronized void close() {
