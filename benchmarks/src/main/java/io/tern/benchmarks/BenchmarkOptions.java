@@ -3,8 +3,8 @@ package io.tern.benchmarks;
 import io.tern.benchmarks.scenario.Scenario;
 import io.tern.benchmarks.scenario.Scenarios;
 import io.tern.benchmarks.scenario.Workload;
-import io.tern.benchmarks.target.BrokerTarget;
-import io.tern.benchmarks.target.Targets;
+import io.tern.benchmarks.broker.BrokerTarget;
+import io.tern.benchmarks.broker.Targets;
 
 import java.nio.file.Path;
 import java.time.Duration;

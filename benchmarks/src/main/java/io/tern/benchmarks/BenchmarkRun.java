@@ -12,7 +12,7 @@ import io.tern.benchmarks.report.ResultTable;
 import io.tern.benchmarks.report.RunResults;
 import io.tern.benchmarks.report.RunSummary;
 import io.tern.benchmarks.scenario.Scenario;
-import io.tern.benchmarks.target.BrokerTarget;
+import io.tern.benchmarks.broker.BrokerTarget;
 
 import java.io.IOException;
 import java.io.PrintStream;

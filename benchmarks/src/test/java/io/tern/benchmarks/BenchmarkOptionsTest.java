@@ -1,7 +1,7 @@
 package io.tern.benchmarks;
 
 import io.tern.benchmarks.scenario.Scenarios;
-import io.tern.benchmarks.target.Targets;
+import io.tern.benchmarks.broker.Targets;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

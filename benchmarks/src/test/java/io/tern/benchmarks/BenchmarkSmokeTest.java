@@ -2,7 +2,7 @@ package io.tern.benchmarks;
 
 import io.tern.benchmarks.report.ResultTable;
 import io.tern.benchmarks.report.RunSummary;
-import io.tern.benchmarks.target.BrokerTarget;
+import io.tern.benchmarks.broker.BrokerTarget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,7 +2,7 @@ package io.tern.benchmarks.child;
 
 import io.tern.benchmarks.scenario.Scenario;
 import io.tern.benchmarks.scenario.Workload;
-import io.tern.benchmarks.target.BrokerTarget;
+import io.tern.benchmarks.broker.BrokerTarget;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,9 +5,9 @@ import io.tern.benchmarks.scenario.Measurements;
 import io.tern.benchmarks.scenario.Scenario;
 import io.tern.benchmarks.scenario.Scenarios;
 import io.tern.benchmarks.scenario.Workload;
-import io.tern.benchmarks.target.BrokerTarget;
-import io.tern.benchmarks.target.StartedBroker;
-import io.tern.benchmarks.target.Targets;
+import io.tern.benchmarks.broker.BrokerTarget;
+import io.tern.benchmarks.broker.StartedBroker;
+import io.tern.benchmarks.broker.Targets;
 
 import java.nio.file.Path;
 import java.util.Arrays;

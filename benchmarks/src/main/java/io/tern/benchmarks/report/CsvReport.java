@@ -1,6 +1,6 @@
 package io.tern.benchmarks.report;
 
-import io.tern.benchmarks.target.BrokerTarget;
+import io.tern.benchmarks.broker.BrokerTarget;
 
 import java.util.ArrayList;
 import java.util.List;

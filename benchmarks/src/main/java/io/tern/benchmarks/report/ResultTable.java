@@ -2,7 +2,7 @@ package io.tern.benchmarks.report;
 
 import io.tern.benchmarks.scenario.Metric;
 import io.tern.benchmarks.scenario.Scenario;
-import io.tern.benchmarks.target.BrokerTarget;
+import io.tern.benchmarks.broker.BrokerTarget;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -6,8 +6,8 @@ import io.tern.benchmarks.scenario.Measurements;
 import io.tern.benchmarks.scenario.Metric;
 import io.tern.benchmarks.scenario.Scenario;
 import io.tern.benchmarks.scenario.Workload;
-import io.tern.benchmarks.target.BrokerTarget;
-import io.tern.benchmarks.target.StartedBroker;
+import io.tern.benchmarks.broker.BrokerTarget;
+import io.tern.benchmarks.broker.StartedBroker;
 import jakarta.jms.ConnectionFactory;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,136 @@
+package io.tern.benchmarks.broker;
+
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory;
+import org.apache.activemq.artemis.core.remoting.impl.invm.InVMAcceptorFactory;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQJMSConnectionFactory;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Artemis 2.40.0 (jakarta) embedded on its file journal, with every persistent send and every commit
+ * synced (its defaults), reached through its in-VM acceptor. One class serves both journal types:
+ * NIO, and ASYNCIO (libaio), which needs the native library that ships inside the
+ * {@code activemq-artemis-native} jar to be on {@code java.library.path}; see {@link ArtemisNativeLibrary}.
+ */
+public final class ArtemisJournalTarget implements BrokerTarget {
+
+    private final JournalType journalType;
+
+    private ArtemisJournalTarget(JournalType journalType) {
+        this.journalType = journalType;
+    }
+
+    /** The NIO journal: what embedded Artemis runs on when its native library is not on the library path. */
+    public static ArtemisJournalTarget nio() {
+        return new ArtemisJournalTarget(JournalType.NIO);
+    }
+
+    /** The ASYNCIO (libaio) journal, Artemis' recommended journal on Linux. */
+    public static ArtemisJournalTarget aio() {
+        return new ArtemisJournalTarget(JournalType.ASYNCIO);
+    }
+
+    @Override
+    public String id() {
+        return journalType == JournalType.ASYNCIO ? "artemis-aio" : "artemis-nio";
+    }
+
+    @Override
+    public Side side() {
+        return Side.PEER;
+    }
+
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
+    @Override
+    public String settings() {
+        String journal = journalType == JournalType.ASYNCIO
+                ? "ASYNCIO journal (libaio; native library extracted from activemq-artemis-native 2.0.0 onto"
+                        + " java.library.path), default buffer timeout 500 µs"
+                : "NIO journal, default buffer timeout 3,333 µs";
+        return "Artemis 2.40.0 jakarta, EmbeddedActiveMQ, persistence on, " + journal
+                + ", journal-sync-transactional and -non-transactional true (defaults), security and JMX off,"
+                + " in-VM acceptor, ActiveMQJMSConnectionFactory(\"vm://0\") at its defaults"
+                + " (blocking durable sends, 1 MiB consumer window).";
+    }
+
+    @Override
+    public String unavailableReason() {
+        if (journalType != JournalType.ASYNCIO) {
+            return null;
+        }
+        return ArtemisNativeLibrary.unavailableReason();
+    }
+
+    @Override
+    public List<String> childJvmArguments(Path workRoot) throws java.io.IOException {
+        if (journalType != JournalType.ASYNCIO) {
+            return List.of();
+        }
+        return List.of("-Djava.library.path=" + ArtemisNativeLibrary.extractTo(workRoot.resolve("artemis-native")));
+    }
+
+    @Override
+    public String childClasspath(String moduleClasspath, Path buildDirectory) throws java.io.IOException {
+        return ArtemisNetty.substitute(moduleClasspath, buildDirectory);
+    }
+
+    @Override
+    public StartedBroker start(Path directory) throws Exception {
+        if (journalType == JournalType.ASYNCIO && !AIOSequentialFileFactory.isSupported(directory.toFile())) {
+            // Artemis would quietly fall back to NIO; a target named aio must not report NIO figures.
+            throw new IllegalStateException("libaio journal not usable in " + directory
+                    + " (native library not loaded, or the file system refuses O_DIRECT)");
+        }
+        Configuration config = new ConfigurationImpl()
+                .setName("bench")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setJournalType(journalType)
+                .setJournalDirectory(directory.resolve("journal").toString())
+                .setBindingsDirectory(directory.resolve("bindings").toString())
+                .setPagingDirectory(directory.resolve("paging").toString())
+                .setLargeMessagesDirectory(directory.resolve("large-messages").toString())
+                .addAcceptorConfiguration(new TransportConfiguration(InVMAcceptorFactory.class.getName()));
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
+        server.start();
+        Configuration running = server.getActiveMQServer().getConfiguration();
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("journal", running.getJournalType().name());
+        facts.put("journalBufferTimeoutNanos", String.valueOf(running.getJournalType() == JournalType.ASYNCIO
+                ? running.getJournalBufferTimeout_AIO() : running.getJournalBufferTimeout_NIO()));
+        io.netty.util.Version netty = io.netty.util.Version.identify().get("netty-common");
+        facts.put("netty", netty == null ? "unknown" : netty.artifactVersion());
+        ActiveMQJMSConnectionFactory factory = new ActiveMQJMSConnectionFactory("vm://0");
+        return new StartedBroker() {
+            @Override
+            public ConnectionFactory connectionFactory() {
+                return factory;
+            }
+
+            @Override
+            public Map<String, String> facts() {
+                return facts;
+            }
+
+            @Override
+            public void close() throws Exception {
+                factory.close();
+                server.stop();
+            }
+        };
+    }
+}
