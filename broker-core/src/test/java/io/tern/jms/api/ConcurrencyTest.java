@@ -131,6 +131,172 @@ class ConcurrencyTest {
         }
     }
 
+    @Test
+    void consumersThatComeAndGoWithoutAcknowledgingLoseNothing() throws Exception {
+        int producers = 2;
+        int perProducer = 2_000;
+        int total = producers * perProducer;
+        String queue = "come-and-go";
+        Map<Integer, AtomicInteger> consumed = new ConcurrentHashMap<>();
+        AtomicInteger consumedCount = new AtomicInteger();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producerIndex = p;
+            threads.add(new Thread(() -> {
+                try (Connection c = broker.connectionFactory().createConnection()) {
+                    Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageProducer producer = s.createProducer(s.createQueue(queue));
+                    for (int i = 0; i < perProducer; i++) {
+                        Message m = s.createMessage();
+                        m.setIntProperty("id", producerIndex * perProducer + i);
+                        producer.send(m);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "come-and-go-producer-" + p));
+        }
+        for (int k = 0; k < 3; k++) {
+            boolean transacted = k == 1;
+            int seed = k;
+            threads.add(new Thread(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                try (Connection c = broker.connectionFactory().createConnection()) {
+                    c.start();
+                    while (!stop.get() && consumedCount.get() < total) {
+                        Session s = transacted ? c.createSession(true, Session.SESSION_TRANSACTED)
+                                : c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                        MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+                        List<Message> batch = new ArrayList<>();
+                        int want = 1 + random.nextInt(30);
+                        for (Message m = consumer.receive(100); m != null; m = consumer.receive(20)) {
+                            batch.add(m);
+                            if (batch.size() >= want) {
+                                break;
+                            }
+                        }
+                        // A third of the batches are given back, but never a message delivered 3 times
+                        // already: the test stays clear of any redelivery limit (dead-letter policy).
+                        boolean keep = random.nextInt(3) != 0;
+                        for (Message m : batch) {
+                            keep |= m.getIntProperty("JMSXDeliveryCount") >= 3;
+                        }
+                        if (!batch.isEmpty() && keep) {
+                            if (transacted) {
+                                s.commit();
+                            } else {
+                                batch.get(0).acknowledge();
+                            }
+                            for (Message m : batch) {
+                                consumed.computeIfAbsent(m.getIntProperty("id"), x -> new AtomicInteger())
+                                        .incrementAndGet();
+                                consumedCount.incrementAndGet();
+                            }
+                        } else if (transacted) {
+                            s.rollback();
+                        }
+                        s.close();
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "come-and-go-consumer-" + k));
+        }
+        threads.forEach(Thread::start);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (consumedCount.get() < total && failures.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertTrue(failures.isEmpty(), "failures: " + failures);
+        List<Integer> twice = new ArrayList<>();
+        consumed.forEach((id, n) -> {
+            if (n.get() != 1) {
+                twice.add(id);
+            }
+        });
+        assertEquals(List.of(), twice, "acknowledged more than once");
+        assertEquals(total, consumed.size(), "distinct messages acknowledged");
+        assertEquals(0, broker.queueDepth(queue));
+    }
+
+    @Test
+    void everySubscriberGetsEveryPublicationInPublisherOrder() throws Exception {
+        int publishers = 3;
+        int perPublisher = 1_000;
+        String topic = "concurrent-topic";
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<MessageConsumer> subscribers = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            Connection c = resources.started(broker.connectionFactory().createConnection());
+            Session s = c.createSession(false, k == 0 ? Session.AUTO_ACKNOWLEDGE
+                    : k == 1 ? Session.DUPS_OK_ACKNOWLEDGE : Session.CLIENT_ACKNOWLEDGE);
+            subscribers.add(s.createConsumer(s.createTopic(topic)));
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            int publisher = p;
+            threads.add(new Thread(() -> {
+                try (Connection c = broker.connectionFactory().createConnection()) {
+                    Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageProducer producer = s.createProducer(s.createTopic(topic));
+                    for (int i = 0; i < perPublisher; i++) {
+                        Message m = s.createMessage();
+                        m.setIntProperty("publisher", publisher);
+                        m.setIntProperty("seq", i);
+                        producer.send(m);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "publisher-" + p));
+        }
+        List<int[]> results = new CopyOnWriteArrayList<>();
+        for (MessageConsumer subscriber : subscribers) {
+            threads.add(new Thread(() -> {
+                int[] next = new int[publishers];
+                int received = 0;
+                try {
+                    while (received < publishers * perPublisher) {
+                        Message m = subscriber.receive(ApiTestSupport.RECEIVE_TIMEOUT);
+                        if (m == null) {
+                            break;
+                        }
+                        int p = m.getIntProperty("publisher");
+                        if (m.getIntProperty("seq") != next[p]) {
+                            failures.add(new AssertionError("publisher " + p + ": expected " + next[p] + ", got "
+                                    + m.getIntProperty("seq")));
+                            return;
+                        }
+                        next[p]++;
+                        received++;
+                        if (received % 100 == 0) {
+                            m.acknowledge();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+                results.add(new int[] {received});
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertTrue(failures.isEmpty(), "failures: " + failures);
+        assertEquals(3, results.size());
+        for (int[] r : results) {
+            assertEquals(publishers * perPublisher, r[0]);
+        }
+    }
+
     private static void record(Message m, Map<Integer, AtomicInteger> counts, AtomicInteger received,
                                CountDownLatch allReceived) throws JMSException {
         counts.computeIfAbsent(m.getIntProperty("id"), k -> new AtomicInteger()).incrementAndGet();
