@@ -58,6 +58,8 @@ public final class ServerConnection implements BrokerConnection {
     private final Set<Address> temporaryDestinations = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String clientId;
+    /** Completes when the previous send was handed over; guarded by this object's monitor. */
+    private CompletableFuture<Void> sendGate = CompletableFuture.completedFuture(null);
 
     private record InFlight(DispatchQueue queue, QueueEntry entry) {
     }
@@ -113,16 +115,33 @@ public final class ServerConnection implements BrokerConnection {
                 throw new InvalidDestinationException("message has no destination");
             }
             Object destination = resolve(address);
-            if (transactionId != 0) {
-                transaction(transactionId).addSend(message);
-                return CompletableFuture.completedFuture(null);
-            }
-            return broker.flowControl(message, address).thenCompose(ready -> deliverSend(destination, message));
+            return inSendOrder(message, address, () -> {
+                if (transactionId != 0) {
+                    transaction(transactionId).addSend(message);
+                    return CompletableFuture.completedFuture(null);
+                }
+                return deliverSend(destination, message);
+            });
         } catch (JMSException e) {
             return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Passes a send through flow control and hands it to its destination (or transaction) strictly in the
+     * order the connection sent it, even when flow control holds some back; its completion (the store
+     * write) does not hold back the next send, so many sends still share one sync.
+     */
+    private CompletableFuture<Void> inSendOrder(MessageSnapshot message, Address address,
+                                                java.util.function.Supplier<CompletableFuture<Void>> handOver) {
+        CompletableFuture<CompletableFuture<Void>> handedOver;
+        synchronized (this) {
+            handedOver = sendGate.thenCompose(v -> broker.flowControl(message, address)).thenApply(v -> handOver.get());
+            sendGate = handedOver.handle((f, failure) -> null);
+        }
+        return handedOver.thenCompose(f -> f);
     }
 
     private CompletableFuture<Void> deliverSend(Object destination, MessageSnapshot message) {
@@ -305,10 +324,14 @@ public final class ServerConnection implements BrokerConnection {
         }
         Predicate<MessageSnapshot> filter = MessageFilters.compile(selector);
         List<MessageSnapshot> out = new ArrayList<>();
-        for (MessageSnapshot m : broker.destinations().queue(queue).browse()) {
-            if (filter.test(m)) {
-                out.add(m);
+        try {
+            for (MessageSnapshot m : broker.destinations().queue(queue).browse()) {
+                if (filter.test(m)) {
+                    out.add(m);
+                }
             }
+        } catch (java.io.IOException e) {
+            throw jmsException("cannot read " + queue + " from its store: " + e.getMessage(), e);
         }
         return out;
     }

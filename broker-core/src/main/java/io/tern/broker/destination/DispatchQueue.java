@@ -79,6 +79,8 @@ public final class DispatchQueue {
     private boolean pagedOut;
     private long pageCursor;
     private long pagedOutHigh;
+    /** Messages in the store only, not yet read back: counted exactly, for the queue depth. */
+    private long pagedOutCount;
     /** The highest paged-out sequence whose store write completed: page-in reads no further. */
     private long pagedOutDurableHigh;
     private boolean pageInRunning;
@@ -120,6 +122,7 @@ public final class DispatchQueue {
             pageCursor = 0;
             pagedOutHigh = last;
             pagedOutDurableHigh = last;
+            pagedOutCount = backing.count();
         }
     }
 
@@ -189,6 +192,7 @@ public final class DispatchQueue {
                 }
                 pagedOutHigh = Math.max(pagedOutHigh, sequence);
                 pagedOutDurableHigh = Math.max(pagedOutDurableHigh, sequence);
+                pagedOutCount++;
                 schedulePageIn();
                 return;
             }
@@ -214,7 +218,17 @@ public final class DispatchQueue {
             pageCursor = sequence - 1;
         }
         pagedOutHigh = sequence;
-        return backing.add(sequence, message).toCompletableFuture().thenRun(() -> {
+        pagedOutCount++;
+        return backing.add(sequence, message).toCompletableFuture().whenComplete((ok, failure) -> {
+            if (failure != null) {
+                lock.lock();
+                try {
+                    pagedOutCount--;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }).thenRun(() -> {
             lock.lock();
             try {
                 pagedOutDurableHigh = Math.max(pagedOutDurableHigh, sequence);
@@ -396,29 +410,51 @@ public final class DispatchQueue {
         }
     }
 
-    /** The messages waiting, in dispatch order (in memory only; paged-out ones follow from the store). */
-    public List<MessageSnapshot> browse() {
+    /**
+     * The messages waiting: those in memory in dispatch order, then those paged out to the store in
+     * sequence order (read outside the lock).
+     */
+    public List<MessageSnapshot> browse() throws java.io.IOException {
+        List<MessageSnapshot> out;
+        long cursor;
+        long high;
+        long now = clock.millis();
         lock.lock();
         try {
-            List<MessageSnapshot> out = new ArrayList<>(pending.size());
-            long now = clock.millis();
+            out = new ArrayList<>(pending.size());
             for (QueueEntry e : pending) {
                 if (!e.message.isExpired(now)) {
                     out.add(e.message);
                 }
             }
-            return out;
+            cursor = pagedOut ? pageCursor : Long.MAX_VALUE;
+            high = pagedOutDurableHigh;
         } finally {
             lock.unlock();
         }
+        while (cursor < high) {
+            List<StoredMessage> page = backing.read(cursor, PAGE_SIZE);
+            for (StoredMessage m : page) {
+                if (m.sequence() > high) {
+                    return out;
+                }
+                if (!m.message().isExpired(now)) {
+                    out.add(m.message());
+                }
+                cursor = m.sequence();
+            }
+            if (page.size() < PAGE_SIZE) {
+                break;
+            }
+        }
+        return out;
     }
 
     /** Messages waiting or in flight, including those paged out to the store. */
     public long depth() {
         lock.lock();
         try {
-            long inStoreOnly = pagedOut ? Math.max(0, pagedOutHigh - pageCursor) : 0;
-            return pending.size() + scheduled.size() + inFlight + inStoreOnly;
+            return pending.size() + scheduled.size() + inFlight + pagedOutCount;
         } finally {
             lock.unlock();
         }
@@ -482,6 +518,8 @@ public final class DispatchQueue {
             for (StoredMessage m : page) {
                 removals.add(backing.remove(m.sequence()).toCompletableFuture());
                 pageCursor = m.sequence();
+                pagedOutCount--;
+                dequeued++;
             }
             if (page.size() < PAGE_SIZE) {
                 pagedOut = pageCursor < pagedOutHigh;
@@ -555,7 +593,9 @@ public final class DispatchQueue {
             }
             slot.subscriber.deliver(this, entry, entry.deliveredCount + 1);
         }
-        schedulePageIn();
+        // Consumers with credit left found nothing they want in memory (selectors): read further even
+        // though the window is full, or they would starve behind messages nobody takes.
+        schedulePageIn(withCredit > 0);
     }
 
     /**
@@ -741,7 +781,11 @@ public final class DispatchQueue {
      * consumers), so it never starves; that overshoots the budget by one page at most.
      */
     private void schedulePageIn() {
-        if (!pagedOut || pageInRunning || closed || pending.size() >= PAGE_SIZE
+        schedulePageIn(false);
+    }
+
+    private void schedulePageIn(boolean consumersHungry) {
+        if (!pagedOut || pageInRunning || closed || (pending.size() >= PAGE_SIZE && !consumersHungry)
                 || pageCursor >= pagedOutDurableHigh || (memory.isFull() && !pending.isEmpty())) {
             return;
         }
@@ -789,6 +833,7 @@ public final class DispatchQueue {
                     continue;
                 }
                 pageCursor = m.sequence();
+                pagedOutCount--;
                 QueueEntry entry = new QueueEntry(m.sequence(), m.message(), true, m.deliveryCount());
                 memory.charge(m.message().estimatedSize());
                 makeAvailable(entry);
@@ -796,6 +841,9 @@ public final class DispatchQueue {
             if (page.size() < PAGE_SIZE) {
                 pageCursor = Math.max(pageCursor, durableHigh);
                 pagedOut = pageCursor < pagedOutHigh;
+                if (!pagedOut) {
+                    pagedOutCount = 0;
+                }
             }
             dispatch();
         } finally {

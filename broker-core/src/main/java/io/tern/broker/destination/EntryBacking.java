@@ -26,6 +26,9 @@ public interface EntryBacking {
 
     long lastSequence();
 
+    /** Messages stored for this queue now. */
+    long count();
+
     /** The removal of a message as a transaction operation, for consuming it inside a transaction. */
     TransactionOperation removal(long sequence);
 
@@ -55,6 +58,11 @@ public interface EntryBacking {
             @Override
             public long lastSequence() {
                 return store.lastSequence();
+            }
+
+            @Override
+            public long count() {
+                return store.count();
             }
 
             @Override
@@ -93,6 +101,11 @@ public interface EntryBacking {
             @Override
             public long lastSequence() {
                 return store.lastSequence();
+            }
+
+            @Override
+            public long count() {
+                return store.count(subscriptionKey);
             }
 
             @Override
