@@ -38,6 +38,7 @@ final class DestinationRegistry {
     private final Map<String, TopicDestination> topics = new ConcurrentHashMap<>();
     private final Map<Address, ServerConnection> temporaryOwners = new ConcurrentHashMap<>();
     private final Map<Address, DispatchQueue> temporaryQueues = new ConcurrentHashMap<>();
+    private final SubscriptionNames subscriptionNames = new SubscriptionNames();
     private final Map<Address, TopicDestination> temporaryTopics = new ConcurrentHashMap<>();
 
     DestinationRegistry(PersistenceAdapter store, DestinationContext context, boolean autoCreate) {
@@ -54,7 +55,11 @@ final class DestinationRegistry {
                 queues.put(address.name(), queue);
                 queue.recover();
             } else if (address.kind() == Address.Kind.TOPIC) {
-                topics.put(address.name(), createTopic(address.name()));
+                TopicDestination topic = createTopic(address.name());
+                topics.put(address.name(), topic);
+                synchronized (subscriptionNames) {
+                    topic.subscriptions().forEach(sub -> subscriptionNames.register(sub.key(), topic));
+                }
             }
         }
         LOG.debug("Recovered {} queues and {} topics", queues.size(), topics.size());
@@ -137,6 +142,10 @@ final class DestinationRegistry {
             all.addAll(t.subscriptionQueues());
         }
         return all;
+    }
+
+    SubscriptionNames subscriptionNames() {
+        return subscriptionNames;
     }
 
     /** A queue that exists from now on, whether or not destinations are created on first use. */

@@ -187,23 +187,51 @@ public final class ServerConnection implements BrokerConnection {
 
     private TopicSubscription subscribe(TopicDestination topic, ConsumerSpec spec, Predicate<MessageSnapshot> filter)
             throws JMSException {
-        if (spec.durable()) {
-            if (topic.address().isTemporary()) {
-                throw new InvalidDestinationException("a durable subscription cannot be on a temporary topic");
-            }
-            if (!spec.shared() && clientId == null) {
-                throw new IllegalStateException("an unshared durable subscription needs a client ID;"
-                        + " set one on the connection or the connection factory");
-            }
-            SubscriptionInfo info = new SubscriptionInfo(clientId, spec.subscriptionName(), spec.selector(),
-                    spec.noLocal(), spec.shared());
-            return topic.joinDurable(info, filter, clientId);
+        if (!spec.durable() && !spec.shared()) {
+            return topic.subscribe(connectionId + ":" + spec.consumerId(), filter, spec.noLocal() ? this : null);
         }
-        if (spec.shared()) {
-            return topic.joinShared(SubscriptionInfo.keyOf(clientId, spec.subscriptionName(), true) + ":nondurable",
-                    filter);
+        if (spec.durable() && topic.address().isTemporary()) {
+            throw new InvalidDestinationException("a durable subscription cannot be on a temporary topic");
         }
-        return topic.subscribe(connectionId + ":" + spec.consumerId(), filter, spec.noLocal() ? this : null);
+        if (spec.durable() && !spec.shared() && clientId == null) {
+            throw new IllegalStateException("an unshared durable subscription needs a client ID;"
+                    + " set one on the connection or the connection factory");
+        }
+        String name = spec.subscriptionName();
+        SubscriptionNames names = broker.destinations().subscriptionNames();
+        synchronized (names) {
+            if (!spec.durable()) {
+                String key = SubscriptionInfo.keyOf(clientId, name, true) + ":nondurable";
+                TopicDestination holder = names.topicOf(key);
+                if (holder != null && holder != topic) {
+                    throw new JMSException("shared subscription '" + name + "' is in use on " + holder.address()
+                            + "; it cannot also be on " + topic.address());
+                }
+                TopicSubscription sub = topic.joinShared(key, spec.selector(), filter);
+                names.register(key, topic);
+                return sub;
+            }
+            String key = SubscriptionInfo.keyOf(clientId, name, spec.shared());
+            String otherKind = SubscriptionInfo.keyOf(clientId, name, !spec.shared());
+            if (names.topicOf(otherKind) != null) {
+                throw new JMSException("'" + name + "' already names " + (spec.shared() ? "an unshared" : "a shared")
+                        + " durable subscription" + (clientId == null ? "" : " of client ID '" + clientId + "'")
+                        + "; shared and unshared durable subscriptions cannot share a name");
+            }
+            TopicDestination holder = names.topicOf(key);
+            if (holder != null && holder != topic) {
+                // Naming the subscription on another topic replaces it, unless it is in use (spec 8.3.2).
+                if (!holder.unsubscribe(key)) {
+                    names.unregister(key);
+                }
+                names.unregister(key);
+            }
+            SubscriptionInfo info = new SubscriptionInfo(clientId, name, spec.selector(), spec.noLocal(),
+                    spec.shared());
+            TopicSubscription sub = topic.joinDurable(info, filter, clientId);
+            names.register(key, topic);
+            return sub;
+        }
     }
 
     @Override
@@ -356,17 +384,19 @@ public final class ServerConnection implements BrokerConnection {
         if (subscriptionName == null || subscriptionName.isEmpty()) {
             throw new InvalidDestinationException("subscription name must not be null or empty");
         }
-        boolean removed = false;
-        for (String key : new String[] {SubscriptionInfo.keyOf(clientId, subscriptionName, false),
-                                        SubscriptionInfo.keyOf(clientId, subscriptionName, true)}) {
-            for (TopicDestination topic : broker.destinations().topics()) {
-                removed |= topic.unsubscribe(key);
+        SubscriptionNames names = broker.destinations().subscriptionNames();
+        synchronized (names) {
+            for (boolean shared : new boolean[] {false, true}) {
+                String key = SubscriptionInfo.keyOf(clientId, subscriptionName, shared);
+                TopicDestination holder = names.topicOf(key);
+                if (holder != null && holder.unsubscribe(key)) {
+                    names.unregister(key);
+                    return;
+                }
             }
         }
-        if (!removed) {
-            throw new InvalidDestinationException("no durable subscription named '" + subscriptionName + "'"
-                    + (clientId == null ? "" : " for client ID '" + clientId + "'"));
-        }
+        throw new InvalidDestinationException("no durable subscription named '" + subscriptionName + "'"
+                + (clientId == null ? "" : " for client ID '" + clientId + "'"));
     }
 
     @Override

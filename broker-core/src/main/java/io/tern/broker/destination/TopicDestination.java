@@ -128,19 +128,28 @@ public final class TopicDestination {
     public synchronized TopicSubscription subscribe(String key, Predicate<MessageSnapshot> filter,
                                                     Object localOwner) {
         DispatchQueue queue = new DispatchQueue(address, null, context);
-        TopicSubscription sub = new TopicSubscription(key, null, queue, filter, localOwner, null);
+        TopicSubscription sub = new TopicSubscription(key, null, null, queue, filter, localOwner, null);
         sub.consumers = 1;
         subscriptions.put(key, sub);
         return sub;
     }
 
-    /** Joins (or creates) a shared non-durable subscription; it goes with its last consumer. */
-    public synchronized TopicSubscription joinShared(String key, Predicate<MessageSnapshot> filter) {
+    /**
+     * Joins (or creates) a shared non-durable subscription; it goes with its last consumer.
+     *
+     * @throws JMSException when it exists with another selector
+     */
+    public synchronized TopicSubscription joinShared(String key, String selector, Predicate<MessageSnapshot> filter)
+            throws JMSException {
         TopicSubscription sub = subscriptions.get(key);
         if (sub == null) {
             DispatchQueue queue = new DispatchQueue(address, null, context);
-            sub = new TopicSubscription(key, null, queue, filter, null, null);
+            sub = new TopicSubscription(key, null, selector, queue, filter, null, null);
             subscriptions.put(key, sub);
+        } else if (!java.util.Objects.equals(sub.selector(), selector)) {
+            throw new JMSException("shared subscription on " + address + " is in use with selector "
+                    + (sub.selector() == null ? "none" : "'" + sub.selector() + "'") + "; a consumer with selector "
+                    + (selector == null ? "none" : "'" + selector + "'") + " cannot join it");
         }
         sub.consumers++;
         return sub;
@@ -184,7 +193,7 @@ public final class TopicDestination {
 
     private TopicSubscription newDurable(SubscriptionInfo info, Predicate<MessageSnapshot> filter) {
         DispatchQueue queue = new DispatchQueue(address, EntryBacking.of(store, info.key()), context);
-        return new TopicSubscription(info.key(), info, queue, filter, null,
+        return new TopicSubscription(info.key(), info, info.selector(), queue, filter, null,
                 info.noLocal() ? info.clientId() : null);
     }
 

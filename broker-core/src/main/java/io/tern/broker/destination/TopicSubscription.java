@@ -15,6 +15,7 @@ public final class TopicSubscription {
 
     private final String key;
     private final SubscriptionInfo info;
+    private final String selector;
     private final DispatchQueue queue;
     private final Predicate<MessageSnapshot> filter;
     private final Object localOwner;
@@ -27,10 +28,11 @@ public final class TopicSubscription {
      * @param localOwner for noLocal: the publisher whose messages are dropped (a connection), or null
      * @param localClientId for durable noLocal: the client ID whose messages are dropped, or null
      */
-    TopicSubscription(String key, SubscriptionInfo info, DispatchQueue queue, Predicate<MessageSnapshot> filter,
-                      Object localOwner, String localClientId) {
+    TopicSubscription(String key, SubscriptionInfo info, String selector, DispatchQueue queue,
+                      Predicate<MessageSnapshot> filter, Object localOwner, String localClientId) {
         this.key = key;
         this.info = info;
+        this.selector = selector == null || selector.isBlank() ? null : selector;
         this.queue = queue;
         this.filter = filter;
         this.localOwner = localOwner;
@@ -47,6 +49,11 @@ public final class TopicSubscription {
 
     public SubscriptionInfo info() {
         return info;
+    }
+
+    /** The selector it was created with, or null. */
+    public String selector() {
+        return selector;
     }
 
     public DispatchQueue queue() {
