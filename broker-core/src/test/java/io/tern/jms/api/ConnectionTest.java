@@ -557,4 +557,32 @@ class ConnectionTest {
         TopicConnection withCredentials = resources.add(tcf.createTopicConnection("user", "password"));
         assertNotNull(withCredentials.createTopicSession(false, Session.CLIENT_ACKNOWLEDGE));
     }
+
+    @Test
+    void queueSessionRefusesPublishSubscribeMethods() throws Exception {
+        QueueConnection c = resources.add(((QueueConnectionFactory) cf).createQueueConnection());
+        c.setClientID("queue-session-client");
+        QueueSession s = c.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic t = resources.add(cf.createConnection()).createSession().createTopic("not-for-queue-sessions");
+        // QueueSession javadoc: these methods inherit from Session but must throw IllegalStateException.
+        assertThrows(IllegalStateException.class, () -> s.createTopic("t"));
+        assertThrows(IllegalStateException.class, s::createTemporaryTopic);
+        assertThrows(IllegalStateException.class, () -> s.createDurableSubscriber(t, "d"));
+        assertThrows(IllegalStateException.class, () -> s.createDurableConsumer(t, "d"));
+        assertThrows(IllegalStateException.class, () -> s.createSharedConsumer(t, "s"));
+        assertThrows(IllegalStateException.class, () -> s.createSharedDurableConsumer(t, "s"));
+        assertThrows(IllegalStateException.class, () -> s.unsubscribe("d"));
+    }
+
+    @Test
+    void topicSessionRefusesPointToPointMethods() throws Exception {
+        TopicConnection c = resources.add(((TopicConnectionFactory) cf).createTopicConnection());
+        TopicSession s = c.createTopicSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = resources.add(cf.createConnection()).createSession().createQueue("not-for-topic-sessions");
+        // TopicSession javadoc: these methods inherit from Session but must throw IllegalStateException.
+        assertThrows(IllegalStateException.class, () -> s.createQueue("q"));
+        assertThrows(IllegalStateException.class, s::createTemporaryQueue);
+        assertThrows(IllegalStateException.class, () -> s.createBrowser(q));
+        assertThrows(IllegalStateException.class, () -> s.createBrowser(q, "a = 1"));
+    }
 }

@@ -267,6 +267,16 @@ class MessageTypesEndToEndTest {
         assertTrue(got.isBodyAssignableTo(String.class));
     }
 
+    @Test
+    void groupPropertiesSurviveTheTrip() throws Exception {
+        Message m = session.createMessage();
+        m.setStringProperty("JMSXGroupID", "group-1");
+        m.setIntProperty("JMSXGroupSeq", 3);
+        Message got = roundTrip(m);
+        assertEquals("group-1", got.getStringProperty("JMSXGroupID"));
+        assertEquals(3, got.getIntProperty("JMSXGroupSeq"));
+    }
+
     // ------------------------------------------------------------------ read-only rules
 
     @Test

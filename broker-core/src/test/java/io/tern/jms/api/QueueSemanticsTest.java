@@ -242,6 +242,15 @@ class QueueSemanticsTest {
         }
     }
 
+    @Test
+    void noLocalIsIgnoredForQueues() throws Exception {
+        Session s = session();
+        Queue q = s.createQueue("no-local-queue");
+        MessageConsumer c = s.createConsumer(q, null, true);
+        s.createProducer(q).send(s.createTextMessage("own"));
+        assertEquals("own", ((TextMessage) receiveExpected(c)).getText());
+    }
+
     // ------------------------------------------------------------------ browsers
 
     @Test

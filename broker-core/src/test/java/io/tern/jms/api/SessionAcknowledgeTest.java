@@ -99,6 +99,12 @@ class SessionAcknowledgeTest {
         assertEquals(Session.AUTO_ACKNOWLEDGE, connection.createSession().getAcknowledgeMode());
     }
 
+    @Test
+    void anInvalidSessionModeIsRefused() {
+        assertThrows(JMSException.class, () -> connection.createSession(false, 99));
+        assertThrows(JMSException.class, () -> connection.createSession(-1));
+    }
+
     // ------------------------------------------------------------------ AUTO
 
     @Test
