@@ -313,6 +313,41 @@ class ConnectionTest {
     }
 
     @Test
+    void exceptionListenerIsNotCalledOnANormalClose() throws Exception {
+        Connection c = connection();
+        CountDownLatch called = new CountDownLatch(1);
+        c.setExceptionListener(e -> called.countDown());
+        c.start();
+        c.close();
+        broker.stop();
+        assertFalse(called.await(ABSENT_TIMEOUT, TimeUnit.MILLISECONDS), "a closed connection reports nothing");
+    }
+
+    @Test
+    void exceptionListenerIsCalledOnceAndMayCloseTheConnection() throws Exception {
+        Connection c = connection();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicReference<Throwable> closeFailure = new AtomicReference<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        c.setExceptionListener(e -> {
+            calls.incrementAndGet();
+            try {
+                c.close();
+            } catch (Throwable t) {
+                closeFailure.set(t);
+            }
+            closed.countDown();
+        });
+        c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(
+                c.createSession(false, Session.AUTO_ACKNOWLEDGE).createQueue("exception-close"));
+        broker.stop();
+        assertTrue(closed.await(RECEIVE_TIMEOUT, TimeUnit.MILLISECONDS));
+        assertNull(closeFailure.get(), "closing the failed connection from its exception listener must work");
+        Thread.sleep(ABSENT_TIMEOUT);
+        assertEquals(1, calls.get());
+    }
+
+    @Test
     void blockedReceiveReturnsWhenTheBrokerStops() throws Exception {
         Connection c = connection();
         c.start();

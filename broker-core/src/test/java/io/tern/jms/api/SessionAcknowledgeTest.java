@@ -295,6 +295,36 @@ class SessionAcknowledgeTest {
     }
 
     @Test
+    void aMessageThatExpiredWhileUnacknowledgedIsNotRedelivered() throws Exception {
+        Session s = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue q = s.createQueue("expired-unacked");
+        MessageProducer p = s.createProducer(q);
+        p.send(s.createTextMessage("short-lived"), jakarta.jms.DeliveryMode.NON_PERSISTENT, 4, 300);
+        p.send(s.createTextMessage("long-lived"), jakarta.jms.DeliveryMode.NON_PERSISTENT, 4, 0);
+        MessageConsumer c = s.createConsumer(q);
+        assertEquals("short-lived", text(receiveExpected(c)));
+        Thread.sleep(500);
+        s.recover();
+        assertEquals("long-lived", text(receiveExpected(c)), "the expired message must not come back");
+        assertNull(c.receive(ABSENT_TIMEOUT));
+    }
+
+    @Test
+    void recoverKeepsPriorityOrder() throws Exception {
+        Session s = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue q = s.createQueue("recover-priority");
+        MessageProducer p = s.createProducer(q);
+        p.send(s.createTextMessage("low"), jakarta.jms.DeliveryMode.PERSISTENT, 1, 0);
+        p.send(s.createTextMessage("high"), jakarta.jms.DeliveryMode.PERSISTENT, 8, 0);
+        MessageConsumer c = s.createConsumer(q);
+        assertEquals("high", text(receiveExpected(c)));
+        assertEquals("low", text(receiveExpected(c)));
+        s.recover();
+        assertEquals("high", text(receiveExpected(c)));
+        assertEquals("low", text(receiveExpected(c)));
+    }
+
+    @Test
     void recoverOnATransactedSessionIsIllegalState() throws Exception {
         Session tx = connection.createSession(true, Session.SESSION_TRANSACTED);
         assertThrows(IllegalStateException.class, tx::recover);

@@ -524,6 +524,51 @@ class TopicSemanticsTest {
     }
 
     @Test
+    void temporaryQueueOutlivesItsSessionAndServesOtherSessionsOfItsConnection() throws Exception {
+        Session creator = session();
+        TemporaryQueue tq = creator.createTemporaryQueue();
+        creator.close();
+        Session other = session();
+        MessageConsumer c = other.createConsumer(tq);
+        other.createProducer(tq).send(other.createTextMessage("still there"));
+        assertEquals("still there", text(receiveExpected(c)));
+    }
+
+    @Test
+    void queueRequestorAndTopicRequestorWork() throws Exception {
+        // Responders on another connection echo the text to JMSReplyTo.
+        Connection responderConnection = newConnection();
+        Session responder = responderConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer replies = responder.createProducer(null);
+        jakarta.jms.MessageListener echo = request -> {
+            try {
+                replies.send(request.getJMSReplyTo(), responder.createTextMessage("re: " + text(request)));
+            } catch (JMSException e) {
+                throw new RuntimeException(e);
+            }
+        };
+        responder.createConsumer(responder.createQueue("requestor-queue")).setMessageListener(echo);
+        Session topicResponder = responderConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        topicResponder.createConsumer(topicResponder.createTopic("requestor-topic")).setMessageListener(echo);
+
+        jakarta.jms.QueueConnection qc = resources.add(
+                ((jakarta.jms.QueueConnectionFactory) broker.connectionFactory()).createQueueConnection());
+        qc.start();
+        jakarta.jms.QueueSession qs = qc.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
+        jakarta.jms.QueueRequestor qr = new jakarta.jms.QueueRequestor(qs, qs.createQueue("requestor-queue"));
+        assertEquals("re: q", text(qr.request(qs.createTextMessage("q"))));
+        qr.close();
+
+        jakarta.jms.TopicConnection tc = resources.add(
+                ((jakarta.jms.TopicConnectionFactory) broker.connectionFactory()).createTopicConnection());
+        tc.start();
+        jakarta.jms.TopicSession ts = tc.createTopicSession(false, Session.AUTO_ACKNOWLEDGE);
+        jakarta.jms.TopicRequestor tr = new jakarta.jms.TopicRequestor(ts, ts.createTopic("requestor-topic"));
+        assertEquals("re: t", text(tr.request(ts.createTextMessage("t"))));
+        tr.close();
+    }
+
+    @Test
     void replyToSurvivesTheTripAsTheSameDestination() throws Exception {
         Session s = session();
         Queue q = s.createQueue("reply-to-header");

@@ -282,6 +282,30 @@ class TransactionTest {
     }
 
     @Test
+    void deliveryDelayStillAppliesToACommittedSend() throws Exception {
+        Session tx = transacted();
+        MessageProducer p = tx.createProducer(tx.createQueue("tx-delay"));
+        p.setDeliveryDelay(1_500);
+        p.send(tx.createTextMessage("delayed"));
+        tx.commit();
+        Session reader = auto();
+        MessageConsumer c = reader.createConsumer(reader.createQueue("tx-delay"));
+        assertNull(c.receive(ABSENT_TIMEOUT), "the delivery delay is not cut short by the commit");
+        assertEquals("delayed", text(receiveExpected(c)));
+    }
+
+    @Test
+    void transactedSendToATemporaryQueue() throws Exception {
+        Session tx = transacted();
+        jakarta.jms.TemporaryQueue tq = tx.createTemporaryQueue();
+        tx.createProducer(tq).send(tx.createTextMessage("temp"));
+        MessageConsumer c = auto().createConsumer(tq);
+        assertNull(c.receive(ABSENT_TIMEOUT));
+        tx.commit();
+        assertEquals("temp", text(receiveExpected(c)));
+    }
+
+    @Test
     void persistentAndNonPersistentSendsCommitTogether() throws Exception {
         Session tx = transacted();
         MessageProducer p = tx.createProducer(tx.createQueue("tx-modes"));
