@@ -148,6 +148,11 @@ final class DestinationRegistry {
         return subscriptionNames;
     }
 
+    /** A topic that exists from now on, whether or not destinations are created on first use. */
+    TopicDestination definedTopic(String name) {
+        return topics.computeIfAbsent(name, this::createTopic);
+    }
+
     /** A queue that exists from now on, whether or not destinations are created on first use. */
     DispatchQueue definedQueue(String name) {
         return queues.computeIfAbsent(name, this::createQueue);

@@ -41,6 +41,7 @@ final class RunningBroker {
     private final MessageMemory memory;
     private final ScheduledExecutorService tasks;
     private final DestinationRegistry destinations;
+    private final PreparedTransactions preparedTransactions;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, ServerConnection> clientIds = new ConcurrentHashMap<>();
     private final String instanceId;
@@ -62,11 +63,13 @@ final class RunningBroker {
                 new DestinationContext(memory, config.clock(), tasks, router, config::redeliveryPolicyFor),
                 config.autoCreateDestinations());
         router.attach(destinations);
+        this.preparedTransactions = new PreparedTransactions(store, destinations, config.storeTimeout().toMillis());
         this.instanceId = java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     void open() throws IOException {
         destinations.recover();
+        preparedTransactions.recover();
         for (Address address : config.destinations()) {
             destinations.define(address);
         }
@@ -98,6 +101,10 @@ final class RunningBroker {
 
     DestinationRegistry destinations() {
         return destinations;
+    }
+
+    PreparedTransactions preparedTransactions() {
+        return preparedTransactions;
     }
 
     MessageMemory memory() {

@@ -6,6 +6,7 @@ import io.tern.broker.destination.TopicDestination;
 import io.tern.broker.destination.TopicSubscription;
 import io.tern.protocol.Address;
 import io.tern.protocol.MessageSnapshot;
+import io.tern.store.GlobalTransactionId;
 import io.tern.store.SubscriptionInfo;
 import io.tern.store.TransactionOperation;
 import io.tern.transport.BrokerConnection;
@@ -283,39 +284,74 @@ public final class ServerConnection implements BrokerConnection {
     @Override
     public void commit(long transactionId, long[] acknowledged) throws JMSException {
         checkOpen();
+        TransactionWork work = collect(transactionId, acknowledged);
+        if (!work.operations().isEmpty()) {
+            try {
+                await(broker.store().transactionStore().commit(work.operations()).toCompletableFuture(), "commit");
+            } catch (JMSException e) {
+                work.rolledBack();
+                throw e;
+            }
+        }
+        work.committed();
+    }
+
+    @Override
+    public boolean prepare(long transactionId, GlobalTransactionId xid, long[] acknowledged) throws JMSException {
+        checkOpen();
+        TransactionWork work = collect(transactionId, acknowledged);
+        if (work.isEmpty()) {
+            return false;
+        }
+        broker.preparedTransactions().prepare(xid, work);
+        return true;
+    }
+
+    @Override
+    public void commitPrepared(GlobalTransactionId xid) throws JMSException {
+        checkOpen();
+        broker.preparedTransactions().commit(xid);
+    }
+
+    @Override
+    public void rollbackPrepared(GlobalTransactionId xid) throws JMSException {
+        checkOpen();
+        broker.preparedTransactions().rollback(xid);
+    }
+
+    @Override
+    public List<GlobalTransactionId> recoverPrepared() throws JMSException {
+        checkOpen();
+        return broker.preparedTransactions().prepared();
+    }
+
+    /**
+     * The store operations and in-memory effects of a transaction's sends and acknowledgements. The
+     * acknowledged deliveries leave the connection's in-flight map: the transaction owns them now.
+     */
+    private TransactionWork collect(long transactionId, long[] acknowledged) throws JMSException {
         BrokerTransaction tx = transactions.remove(transactionId);
         List<MessageSnapshot> sends = tx == null ? List.of() : tx.sends();
-        List<TransactionOperation> operations = new ArrayList<>();
-        List<Runnable> onCommitted = new ArrayList<>();
+        TransactionWork work = new TransactionWork();
         for (MessageSnapshot message : sends) {
-            prepareSend(message, operations, onCommitted);
+            prepareSend(message, work);
         }
-        List<InFlight> acks = new ArrayList<>(acknowledged.length);
         for (long id : acknowledged) {
             InFlight f = inFlight.remove(id);
             if (f == null) {
                 continue;
             }
-            acks.add(f);
             TransactionOperation removal = f.queue.removalOf(f.entry);
             if (removal != null) {
-                operations.add(removal);
+                work.addOperation(removal);
             }
+            work.onCommitted(() -> f.queue.acknowledgeStored(f.entry));
+            work.onRolledBack(() -> f.queue.release(f.entry, true));
         }
-        if (!operations.isEmpty()) {
-            try {
-                await(broker.store().transactionStore().commit(operations).toCompletableFuture(), "commit");
-            } catch (JMSException e) {
-                acks.forEach(f -> f.queue.release(f.entry, true));
-                throw e;
-            }
-        }
-        onCommitted.forEach(Runnable::run);
-        acks.forEach(f -> f.queue.acknowledgeStored(f.entry));
+        return work;
     }
 
-    private void prepareSend(MessageSnapshot message, List<TransactionOperation> operations,
-                             List<Runnable> onCommitted) throws JMSException {
+    private void prepareSend(MessageSnapshot message, TransactionWork work) throws JMSException {
         Address address = message.destination();
         if (address.isTopic()) {
             TopicDestination topic = broker.destinations().topic(address);
@@ -323,18 +359,18 @@ public final class ServerConnection implements BrokerConnection {
             List<String> keys = message.isPersistent() && !address.isTemporary()
                     ? topic.durableKeysFor(message, this, clientId) : List.of();
             if (!keys.isEmpty()) {
-                operations.add(new TransactionOperation.TopicAdd(address.name(), sequence, message, keys));
+                work.addOperation(new TransactionOperation.TopicAdd(address.name(), sequence, message, keys));
             }
             String publisherClientId = clientId;
-            onCommitted.add(() -> topic.offerCommitted(sequence, message, keys, this, publisherClientId));
+            work.onCommitted(() -> topic.offerCommitted(sequence, message, keys, this, publisherClientId));
         } else {
             DispatchQueue queue = broker.destinations().queue(address);
             long sequence = queue.reserveSequence();
             boolean stored = message.isPersistent() && !address.isTemporary();
             if (stored) {
-                operations.add(new TransactionOperation.QueueAdd(address.name(), sequence, message));
+                work.addOperation(new TransactionOperation.QueueAdd(address.name(), sequence, message));
             }
-            onCommitted.add(() -> queue.offer(sequence, message, stored));
+            work.onCommitted(() -> queue.offer(sequence, message, stored));
         }
     }
 

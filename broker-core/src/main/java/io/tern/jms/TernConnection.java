@@ -268,9 +268,15 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
             throw new JMSException("invalid session mode " + sessionMode + "; expected AUTO_ACKNOWLEDGE (1),"
                     + " CLIENT_ACKNOWLEDGE (2), DUPS_OK_ACKNOWLEDGE (3) or SESSION_TRANSACTED (0)");
         }
-        TernSession s = new TernSession(this, sessionMode);
-        sessions.add(s);
-        return s;
+        return adopt(new TernSession(this, sessionMode));
+    }
+
+    /** Makes a new session part of this connection. */
+    TernSession adopt(TernSession session) throws JMSException {
+        checkOpen();
+        clientIdFrozen = true;
+        sessions.add(session);
+        return session;
     }
 
     @Override

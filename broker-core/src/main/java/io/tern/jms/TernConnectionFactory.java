@@ -3,6 +3,7 @@ package io.tern.jms;
 import io.tern.transport.BrokerConnection;
 import io.tern.transport.DeliveryListener;
 import io.tern.transport.TransportUri;
+import io.tern.transport.tcp.TcpBrokerConnection;
 import io.tern.transport.vm.VmTransport;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -23,6 +24,7 @@ import java.util.Map;
  * <pre>{@code
  * ConnectionFactory cf = new TernConnectionFactory("vm://orders");                 // a broker in this JVM
  * ConnectionFactory cf = new TernConnectionFactory("vm://test?create=true&broker.persistent=false");
+ * ConnectionFactory cf = new TernConnectionFactory("tcp://broker-host:61616");        // over the network
  * }</pre>
  *
  * <p>URL options for the client: {@code jms.prefetch} (messages a consumer buffers, default 1000) and
@@ -138,7 +140,12 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
         }
     }
 
-    private TernConnection open() throws JMSException {
+    /** The connection object to open: plain here, XA-capable in {@link TernXAConnectionFactory}. */
+    TernConnection newConnection(int prefetch) {
+        return new TernConnection(prefetch);
+    }
+
+    TernConnection open() throws JMSException {
         TransportUri uri = TransportUri.parse(brokerURL);
         Map<String, String> transportParameters = new LinkedHashMap<>(uri.parameters());
         int connectionPrefetch = prefetch;
@@ -160,7 +167,7 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
             connectionClientId = c;
         }
         TransportUri transportUri = new TransportUri(uri.text(), uri.scheme(), uri.target(), transportParameters);
-        TernConnection connection = new TernConnection(connectionPrefetch);
+        TernConnection connection = newConnection(connectionPrefetch);
         connection.attach(connect(transportUri, connection.deliveryListener()));
         if (connectionClientId != null) {
             try {
@@ -177,8 +184,11 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
         if (uri.scheme().equals("vm")) {
             return VmTransport.connect(uri, listener);
         }
+        if (uri.scheme().equals("tcp")) {
+            return TcpBrokerConnection.connect(uri, listener);
+        }
         throw new JMSException("broker URL '" + uri.text() + "': unsupported scheme '" + uri.scheme()
-                + "'; this version supports vm://");
+                + "'; this version supports vm:// and tcp://");
     }
 
     @Override

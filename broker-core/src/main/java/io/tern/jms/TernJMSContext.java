@@ -40,7 +40,7 @@ import java.io.Serializable;
 public class TernJMSContext implements JMSContext {
 
     private final SharedContextConnection shared;
-    private final TernConnection connection;
+    final TernConnection connection;
     private final int sessionMode;
     private volatile boolean closed;
     private volatile boolean autoStart = true;
@@ -502,11 +502,16 @@ public class TernJMSContext implements JMSContext {
     // ---------------------------------------------------------------- state
 
     /** The context's session, made now if this is its first use. */
+    /** The session a context works in: a plain one here, an XA session in {@link TernXAJMSContext}. */
+    TernSession openSession() throws JMSException {
+        return connection.newSession(sessionMode);
+    }
+
     synchronized TernSession session() {
         checkOpen();
         if (session == null) {
             try {
-                session = connection.newSession(sessionMode);
+                session = openSession();
             } catch (JMSException e) {
                 throw JmsExceptions.toRuntime(e);
             }

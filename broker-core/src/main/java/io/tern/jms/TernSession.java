@@ -72,6 +72,8 @@ public class TernSession implements Session, QueueSession, TopicSession {
     private volatile boolean closed;
     private volatile boolean closing;
     private long transactionId;
+    /** The broker transaction of the XA branch this session works in, or 0 outside one. */
+    private volatile long xaTransactionId;
     private Thread dispatcher;
     /** Changes at every recover or rollback, so a listener's pending auto-acknowledge is skipped after one. */
     private volatile long recoveries;
@@ -105,7 +107,26 @@ public class TernSession implements Session, QueueSession, TopicSession {
     }
 
     long transactionId() {
-        return mode == SESSION_TRANSACTED ? transactionId : 0;
+        return mode == SESSION_TRANSACTED ? transactionId : xaTransactionId;
+    }
+
+    /** Work of this session goes into an XA branch's broker transaction from now on. */
+    void associate(long branchTransactionId) {
+        xaTransactionId = branchTransactionId;
+    }
+
+    /** Ends the XA association; returns (and forgets) the deliveries consumed in it. */
+    long[] dissociate() {
+        xaTransactionId = 0;
+        synchronized (this) {
+            long[] acks = toArray(unacknowledged);
+            unacknowledged.clear();
+            return acks;
+        }
+    }
+
+    boolean isAssociated() {
+        return xaTransactionId != 0;
     }
 
     AsyncSendTracker asyncSends() {
@@ -280,6 +301,12 @@ public class TernSession implements Session, QueueSession, TopicSession {
 
     /** The application took a delivery from a consumer (receive or listener). */
     void consumed(Delivery delivery) throws JMSException {
+        if (xaTransactionId != 0) {
+            synchronized (this) {
+                unacknowledged.add(delivery.deliveryId());
+            }
+            return;
+        }
         switch (mode) {
             case AUTO_ACKNOWLEDGE -> connection.broker().acknowledge(new long[] {delivery.deliveryId()});
             case DUPS_OK_ACKNOWLEDGE -> {

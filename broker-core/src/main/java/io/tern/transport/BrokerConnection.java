@@ -57,6 +57,23 @@ public interface BrokerConnection {
     /** Commits a transaction: its sends become visible and {@code acknowledged} deliveries are consumed. */
     void commit(long transactionId, long[] acknowledged) throws JMSException;
 
+    /**
+     * Prepares a transaction for two-phase commit under a global ID: its sends and acknowledgements are
+     * stored as prepared (surviving a restart) and held until {@link #commitPrepared} or
+     * {@link #rollbackPrepared}. Returns false when it had nothing to do (read-only; nothing is kept).
+     */
+    boolean prepare(long transactionId, io.tern.store.GlobalTransactionId xid, long[] acknowledged)
+            throws JMSException;
+
+    /** Commits a prepared transaction; {@code JMSException} when the broker knows no such transaction. */
+    void commitPrepared(io.tern.store.GlobalTransactionId xid) throws JMSException;
+
+    /** Rolls back a prepared transaction; {@code JMSException} when the broker knows no such transaction. */
+    void rollbackPrepared(io.tern.store.GlobalTransactionId xid) throws JMSException;
+
+    /** The prepared transactions the broker holds (also those recovered after a restart). */
+    java.util.List<io.tern.store.GlobalTransactionId> recoverPrepared() throws JMSException;
+
     /** Rolls back a transaction: its sends are dropped and {@code seen} deliveries are redelivered. */
     void rollback(long transactionId, long[] seen) throws JMSException;
 

@@ -69,6 +69,11 @@ public final class DispatchQueue {
     private final PriorityQueue<QueueEntry> scheduled =
             new PriorityQueue<>(Comparator.comparingLong((QueueEntry e) -> e.availableAt)
                     .thenComparingLong(e -> e.sequence));
+    /** Sequences a recovered prepared transaction consumed: delivered to nobody until it is resolved. */
+    private final java.util.Set<Long> lockedSequences = new java.util.HashSet<>();
+    private final Map<Long, QueueEntry> lockedEntries = new HashMap<>();
+    /** Locked sequences whose transaction committed before page-in read them: page-in drops them. */
+    private final java.util.Set<Long> consumedWhileLocked = new java.util.HashSet<>();
     /** Message groups (JMSXGroupID) and the consumer each is pinned to. */
     private final Map<String, Subscriber> groups = new HashMap<>();
     private final List<Slot> consumers = new ArrayList<>();
@@ -197,6 +202,62 @@ public final class DispatchQueue {
                 return;
             }
             holdInMemory(new QueueEntry(sequence, message, stored, 0));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes sure later messages are numbered above a sequence a prepared transaction holds. */
+    public void reserveAbove(long sequence) {
+        lock.lock();
+        try {
+            nextSequence = Math.max(nextSequence, sequence + 1);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keeps a stored message from every consumer: a recovered prepared transaction consumed it. */
+    public void lockRecovered(long sequence) {
+        lock.lock();
+        try {
+            lockedSequences.add(sequence);
+            for (Iterator<QueueEntry> it = pending.iterator(); it.hasNext(); ) {
+                QueueEntry e = it.next();
+                if (e.sequence == sequence) {
+                    it.remove();
+                    lockedEntries.put(sequence, e);
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The prepared transaction that locked a message was resolved: committed, the message is consumed (the
+     * store removed it already); rolled back, it is delivered again, flagged redelivered.
+     */
+    public void resolveLocked(long sequence, boolean consumed) {
+        lock.lock();
+        try {
+            lockedSequences.remove(sequence);
+            QueueEntry e = lockedEntries.remove(sequence);
+            if (e == null) {
+                if (consumed) {
+                    consumedWhileLocked.add(sequence);
+                }
+                return;
+            }
+            if (consumed) {
+                dequeued++;
+                memory.release(e.message.estimatedSize());
+            } else {
+                e.deliveredCount++;
+                makeAvailable(e);
+                dispatch();
+            }
         } finally {
             lock.unlock();
         }
@@ -454,7 +515,7 @@ public final class DispatchQueue {
     public long depth() {
         lock.lock();
         try {
-            return pending.size() + scheduled.size() + inFlight + pagedOutCount;
+            return pending.size() + scheduled.size() + inFlight + pagedOutCount + lockedEntries.size();
         } finally {
             lock.unlock();
         }
@@ -834,8 +895,15 @@ public final class DispatchQueue {
                 }
                 pageCursor = m.sequence();
                 pagedOutCount--;
+                if (consumedWhileLocked.remove(m.sequence())) {
+                    continue;
+                }
                 QueueEntry entry = new QueueEntry(m.sequence(), m.message(), true, m.deliveryCount());
                 memory.charge(m.message().estimatedSize());
+                if (lockedSequences.contains(m.sequence())) {
+                    lockedEntries.put(m.sequence(), entry);
+                    continue;
+                }
                 makeAvailable(entry);
             }
             if (page.size() < PAGE_SIZE) {

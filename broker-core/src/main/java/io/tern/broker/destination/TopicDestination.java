@@ -101,6 +101,11 @@ public final class TopicDestination {
         return keys;
     }
 
+    /** Makes sure later messages are numbered above a sequence a prepared transaction holds. */
+    public synchronized void reserveAbove(long sequence) {
+        nextSequence = Math.max(nextSequence, sequence + 1);
+    }
+
     /** A sequence for a message a transaction commit will store itself. */
     public synchronized long reserveSequence() {
         return nextSequence++;

@@ -85,6 +85,27 @@ final class CreatedBrokerConnection implements BrokerConnection {
     }
 
     @Override
+    public boolean prepare(long transactionId, io.tern.store.GlobalTransactionId xid, long[] acknowledged)
+            throws JMSException {
+        return delegate.prepare(transactionId, xid, acknowledged);
+    }
+
+    @Override
+    public void commitPrepared(io.tern.store.GlobalTransactionId xid) throws JMSException {
+        delegate.commitPrepared(xid);
+    }
+
+    @Override
+    public void rollbackPrepared(io.tern.store.GlobalTransactionId xid) throws JMSException {
+        delegate.rollbackPrepared(xid);
+    }
+
+    @Override
+    public List<io.tern.store.GlobalTransactionId> recoverPrepared() throws JMSException {
+        return delegate.recoverPrepared();
+    }
+
+    @Override
     public void rollback(long transactionId, long[] seen) throws JMSException {
         delegate.rollback(transactionId, seen);
     }
