@@ -20,7 +20,10 @@ import java.util.TreeSet;
  * them. Keys: {@code broker.name}, {@code broker.persistent}, {@code broker.memoryLimit},
  * {@code broker.flowControl}, {@code broker.autoCreateDestinations}, {@code broker.dataDirectory},
  * {@code broker.storeTimeout}, {@code broker.shutdownHook}, {@code broker.queues}, {@code broker.topics},
- * {@code broker.transportConnectors}, {@code store.type} and {@code store.<type>.<setting>}. An unknown key
+ * {@code broker.transportConnectors}, {@code broker.expiryQueue}, {@code broker.expirySweepInterval},
+ * {@code broker.redelivery.<field>} (the default {@link RedeliveryPolicy}), {@code queue.<name>.redelivery.<field>}
+ * and {@code topic.<name>.redelivery.<field>} (one destination's policy), {@code store.type} and
+ * {@code store.<type>.<setting>}. An unknown key
  * or a bad value is an {@link IllegalArgumentException} that names the key and what it accepts.
  */
 public final class BrokerProperties {
@@ -28,7 +31,11 @@ public final class BrokerProperties {
     private static final Set<String> BROKER_KEYS = new TreeSet<>(Set.of(
             "broker.name", "broker.persistent", "broker.memoryLimit", "broker.flowControl",
             "broker.autoCreateDestinations", "broker.dataDirectory", "broker.storeTimeout", "broker.shutdownHook",
-            "broker.queues", "broker.topics", "broker.transportConnectors", "store.type"));
+            "broker.queues", "broker.topics", "broker.transportConnectors", "broker.expiryQueue",
+            "broker.expirySweepInterval", "store.type"));
+
+    private static final String REDELIVERY_FIELDS = "maximumRedeliveries, initialRedeliveryDelay,"
+            + " backOffMultiplier, maximumRedeliveryDelay, deadLetterQueue";
 
     private BrokerProperties() {
     }
@@ -51,9 +58,23 @@ public final class BrokerProperties {
         Broker.Builder b = Broker.builder();
         String storeType = settings.get("store.type");
         Map<String, String> storeSettings = new LinkedHashMap<>();
+        RedeliveryPolicy defaultPolicy = RedeliveryPolicy.DEFAULT;
+        Map<String, RedeliveryPolicy> ownPolicies = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String key = e.getKey();
             String value = e.getValue() == null ? "" : e.getValue().trim();
+            if (key.startsWith("broker.redelivery.")) {
+                defaultPolicy = withField(defaultPolicy, key, key.substring("broker.redelivery.".length()), value);
+                continue;
+            }
+            int redelivery = key.lastIndexOf(".redelivery.");
+            if ((key.startsWith("queue.") || key.startsWith("topic.")) && redelivery > 6) {
+                String destination = key.substring(0, redelivery);
+                RedeliveryPolicy own = ownPolicies.getOrDefault(destination, null);
+                ownPolicies.put(destination, withField(own == null ? RedeliveryPolicy.DEFAULT : own, key,
+                        key.substring(redelivery + ".redelivery.".length()), value));
+                continue;
+            }
             if (key.startsWith("store.") && !key.equals("store.type")) {
                 if (storeType == null) {
                     throw new IllegalArgumentException(key + ": store settings need store.type to be set");
@@ -70,6 +91,15 @@ public final class BrokerProperties {
         }
         if (storeType != null) {
             b.storeType(storeType, storeSettings);
+        }
+        b.redeliveryPolicy(defaultPolicy);
+        for (Map.Entry<String, RedeliveryPolicy> e : ownPolicies.entrySet()) {
+            String destination = e.getKey();
+            if (destination.startsWith("queue.")) {
+                b.queueRedeliveryPolicy(destination.substring("queue.".length()), e.getValue());
+            } else {
+                b.topicRedeliveryPolicy(destination.substring("topic.".length()), e.getValue());
+            }
         }
         return b;
     }
@@ -93,9 +123,33 @@ public final class BrokerProperties {
             case "broker.queues" -> list(value).forEach(b::queue);
             case "broker.topics" -> list(value).forEach(b::topic);
             case "broker.transportConnectors" -> list(value).forEach(b::transportConnector);
+            case "broker.expiryQueue" -> b.expiryQueue(value.isEmpty() || value.equalsIgnoreCase("none") ? null : value);
+            case "broker.expirySweepInterval" -> b.expirySweepInterval(Duration.ofMillis(positiveLong(key, value)));
             case "store.type" -> { }
             default -> throw new IllegalArgumentException(key + ": unknown setting; known settings are " + BROKER_KEYS
                     + " and store.<type>.<setting>");
+        }
+    }
+
+    /** A policy with one field changed, from a {@code ...redelivery.<field>} key. */
+    private static RedeliveryPolicy withField(RedeliveryPolicy p, String key, String field, String value) {
+        try {
+            return switch (field) {
+                case "maximumRedeliveries" -> p.withMaximumRedeliveries(Integer.parseInt(value));
+                case "initialRedeliveryDelay" -> p.withInitialRedeliveryDelay(Long.parseLong(value));
+                case "backOffMultiplier" -> p.withBackOffMultiplier(Double.parseDouble(value));
+                case "maximumRedeliveryDelay" -> p.withMaximumRedeliveryDelay(Long.parseLong(value));
+                case "deadLetterQueue" -> p.withDeadLetterQueue(value);
+                default -> throw new IllegalArgumentException(key + ": unknown redelivery setting '" + field
+                        + "'; known are " + REDELIVERY_FIELDS);
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a number");
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith(key)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
         }
     }
 
