@@ -31,8 +31,8 @@ import java.util.stream.Stream;
 
 /**
  * The one command: probes the disk, runs every scenario against every target (each in its own child
- * JVM, the order of targets alternating between repeats), then prints the table and writes it as
- * Markdown and CSV with a PNG chart of the ratios.
+ * JVM, the order of targets alternating between repeats), probes the disk again, then prints the table
+ * and writes it as Markdown and CSV with a PNG chart of the ratios.
  */
 public final class BenchmarkRun {
 
@@ -86,14 +86,12 @@ public final class BenchmarkRun {
                 }
             }
 
-            console.printf(Locale.ROOT, "disk probe in %s ...%n", workRoot);
-            DiskProbeResult disk = DiskProbe.run(workRoot.resolve("disk-probe"), options.diskProbeDuration());
-            console.printf(Locale.ROOT, "disk: %.0f fsyncs/s with 1 record per sync; %.0f records/s with %d per sync%n",
-                    disk.syncsPerSecond(), disk.batchedRecordsPerSecond(), disk.recordsPerSync());
-
+            console.printf(Locale.ROOT, "work directory %s%n", workRoot);
+            DiskProbeResult disk = probeDisk(workRoot);
             RunResults results = runAll(targets, workRoot);
+            DiskProbeResult diskAfter = probeDisk(workRoot);
             ResultTable table = ResultTable.build(options.scenarios(), targets, results);
-            RunSummary summary = new RunSummary(MachineInfo.detect(workRoot), disk, options.workload(),
+            RunSummary summary = new RunSummary(MachineInfo.detect(workRoot), disk, diskAfter, options.workload(),
                     options.repeats(), options.childHeap(), table, results, skipped, loadBefore,
                     MachineInfo.loadAverage());
             write(summary);
@@ -107,6 +105,13 @@ public final class BenchmarkRun {
                 deleteQuietly(workRoot);
             }
         }
+    }
+
+    private DiskProbeResult probeDisk(Path workRoot) throws IOException {
+        DiskProbeResult disk = DiskProbe.run(workRoot.resolve("disk-probe"), options.diskProbeDuration());
+        console.printf(Locale.ROOT, "disk probe: %.0f fsyncs/s with 1 record per sync; %.0f records/s with %d per"
+                + " sync%n", disk.syncsPerSecond(), disk.batchedRecordsPerSecond(), disk.recordsPerSync());
+        return disk;
     }
 
     private RunResults runAll(List<BrokerTarget> targets, Path workRoot) throws IOException, InterruptedException {

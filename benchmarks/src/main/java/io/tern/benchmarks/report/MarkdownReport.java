@@ -1,6 +1,7 @@
 package io.tern.benchmarks.report;
 
 import io.tern.benchmarks.broker.BrokerTarget;
+import io.tern.benchmarks.disk.DiskProbeResult;
 
 import java.util.List;
 import java.util.Map;
@@ -65,12 +66,16 @@ public final class MarkdownReport {
     }
 
     static String diskTable(RunSummary run) {
-        var disk = run.disk();
-        return "| fsync pattern | syncs/s | records/s |\n|---|---:|---:|\n"
-                + "| 1 record (" + disk.recordBytes() + " B) per sync | " + Figures.forTable(disk.syncsPerSecond())
-                + " | " + Figures.forTable(disk.syncsPerSecond()) + " |\n"
-                + "| " + disk.recordsPerSync() + " records per sync | " + Figures.forTable(disk.batchedSyncsPerSecond())
-                + " | " + Figures.forTable(disk.batchedRecordsPerSecond()) + " |\n";
+        return "| when | fsync pattern | syncs/s | records/s |\n|---|---|---:|---:|\n"
+                + diskRows("start of run", run.disk()) + diskRows("end of run", run.diskAfter());
+    }
+
+    private static String diskRows(String when, DiskProbeResult disk) {
+        return "| " + when + " | 1 record (" + disk.recordBytes() + " B) per sync | "
+                + Figures.forTable(disk.syncsPerSecond()) + " | " + Figures.forTable(disk.syncsPerSecond()) + " |\n"
+                + "| " + when + " | " + disk.recordsPerSync() + " records per sync | "
+                + Figures.forTable(disk.batchedSyncsPerSecond()) + " | "
+                + Figures.forTable(disk.batchedRecordsPerSecond()) + " |\n";
     }
 
     /** The summary table alone, also what the console shows. */

@@ -43,8 +43,7 @@ public final class RatioChart {
                 .width(1100).height(620)
                 .title("Tern ÷ best peer (above 1: Tern ahead; the line marks parity)")
                 .yAxisTitle("ratio")
-                .xAxisTitle(withoutRatio.isEmpty() ? "" : "n/a, no comparable Tern store: "
-                        + String.join(", ", withoutRatio.stream().map(RatioChart::shortLabel).distinct().toList()))
+                .xAxisTitle(withoutRatioNote(withoutRatio))
                 .build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setLabelsVisible(true);
@@ -62,6 +61,12 @@ public final class RatioChart {
         chart.addAnnotation(new AnnotationLine(1.0, false, false));
         BitmapEncoder.saveBitmapWithDPI(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG, 110);
         return true;
+    }
+
+    private static String withoutRatioNote(List<String> withoutRatio) {
+        long scenarios = withoutRatio.stream().map(RatioChart::shortLabel).distinct().count();
+        return scenarios == 0 ? "" : scenarios + (scenarios == 1 ? " other scenario has" : " other scenarios have")
+                + " no ratio (no comparable Tern store yet): see the table";
     }
 
     private static String label(ResultTable.Row row) {
