@@ -281,12 +281,16 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
 
     @Override
     public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (QueueSession) createSession(transacted, acknowledgeMode);
+        TernSession s = (TernSession) createSession(transacted, acknowledgeMode);
+        s.restrictTo(TernSession.Domain.QUEUE);
+        return s;
     }
 
     @Override
     public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (TopicSession) createSession(transacted, acknowledgeMode);
+        TernSession s = (TernSession) createSession(transacted, acknowledgeMode);
+        s.restrictTo(TernSession.Domain.TOPIC);
+        return s;
     }
 
     @Override

@@ -295,13 +295,13 @@ public class TernMessageProducer implements QueueSender, TopicPublisher {
         }
         AsyncSendTracker tracker = session.asyncSends();
         tracker.begin();
-        sent.whenComplete((ok, failure) -> session.completionExecutor().execute(() -> tracker.runCallback(() -> {
+        session.afterPreviousCompletions(sent, failure -> tracker.runCallback(() -> {
             if (failure == null) {
                 listener.onCompletion(message);
             } else {
                 listener.onException(message, JmsExceptions.fromFailure(failure));
             }
-        })));
+        }));
     }
 
     private static void await(CompletableFuture<Void> sent) throws JMSException {

@@ -78,7 +78,27 @@ public class TernSession implements Session, QueueSession, TopicSession {
     /** Changes at every recover or rollback, so a listener's pending auto-acknowledge is skipped after one. */
     private volatile long recoveries;
     private ExecutorService completions;
+    /** Completes when the last completion listener queued so far has run; guarded by this monitor. */
+    private java.util.concurrent.CompletableFuture<Void> completionTail =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
     private final AsyncSendTracker asyncSends = new AsyncSendTracker();
+
+    /** Which messaging domain a session serves: both, or only one for QueueSession / TopicSession. */
+    enum Domain { BOTH, QUEUE, TOPIC }
+
+    private Domain domain = Domain.BOTH;
+
+    /** A QueueSession refuses publish/subscribe methods and a TopicSession point-to-point ones. */
+    void restrictTo(Domain only) {
+        this.domain = only;
+    }
+
+    private void checkDomain(Domain needed, String method) throws JMSException {
+        if (domain != Domain.BOTH && domain != needed) {
+            throw new IllegalStateException(method + " is not available on a "
+                    + (domain == Domain.QUEUE ? "QueueSession" : "TopicSession"));
+        }
+    }
 
     TernSession(TernConnection connection, int mode) {
         this.connection = connection;
@@ -142,6 +162,18 @@ public class TernSession implements Session, QueueSession, TopicSession {
             });
         }
         return completions;
+    }
+
+    /**
+     * Runs a completion listener once {@code sent} is done and every earlier one of this session has run:
+     * callbacks come in send order (spec 7.3.8), whichever order the broker completes the sends in.
+     */
+    synchronized void afterPreviousCompletions(java.util.concurrent.CompletableFuture<Void> sent,
+                                               java.util.function.Consumer<Throwable> callback) {
+        java.util.concurrent.CompletableFuture<Throwable> outcome = sent.handle((ok, failure) -> failure);
+        completionTail = completionTail.thenCombine(outcome, (previous, failure) -> failure)
+                .thenAcceptAsync(callback, completionExecutor())
+                .handle((v, e) -> null);
     }
 
     // ---------------------------------------------------------------- messages
@@ -611,6 +643,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector)
             throws JMSException {
+        checkDomain(Domain.TOPIC, "createSharedConsumer");
         checkOpen();
         checkSubscriptionName(sharedSubscriptionName);
         return newConsumer(topicOf(topic), messageSelector, false, sharedSubscriptionName, false, true);
@@ -624,6 +657,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
     @Override
     public TopicSubscriber createDurableSubscriber(Topic topic, String name, String messageSelector, boolean noLocal)
             throws JMSException {
+        checkDomain(Domain.TOPIC, "createDurableSubscriber");
         checkOpen();
         checkSubscriptionName(name);
         return newConsumer(topicOf(topic), messageSelector, noLocal, name, true, false);
@@ -637,6 +671,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageConsumer createDurableConsumer(Topic topic, String name, String messageSelector, boolean noLocal)
             throws JMSException {
+        checkDomain(Domain.TOPIC, "createDurableConsumer");
         return createDurableSubscriber(topic, name, messageSelector, noLocal);
     }
 
@@ -648,6 +683,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String messageSelector)
             throws JMSException {
+        checkDomain(Domain.TOPIC, "createSharedDurableConsumer");
         checkOpen();
         checkSubscriptionName(name);
         return newConsumer(topicOf(topic), messageSelector, false, name, true, true);
@@ -692,6 +728,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
 
     @Override
     public void unsubscribe(String name) throws JMSException {
+        checkDomain(Domain.TOPIC, "unsubscribe");
         checkOpen();
         connection.broker().unsubscribe(name);
     }
@@ -703,6 +740,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
 
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
+        checkDomain(Domain.QUEUE, "createBrowser");
         checkOpen();
         if (queue == null) {
             throw new InvalidDestinationException("queue is null");
@@ -721,6 +759,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
 
     @Override
     public Queue createQueue(String queueName) throws JMSException {
+        checkDomain(Domain.QUEUE, "createQueue");
         checkOpen();
         try {
             return new TernQueue(queueName);
@@ -731,6 +770,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
 
     @Override
     public Topic createTopic(String topicName) throws JMSException {
+        checkDomain(Domain.TOPIC, "createTopic");
         checkOpen();
         try {
             return new TernTopic(topicName);
@@ -741,12 +781,14 @@ public class TernSession implements Session, QueueSession, TopicSession {
 
     @Override
     public TemporaryQueue createTemporaryQueue() throws JMSException {
+        checkDomain(Domain.QUEUE, "createTemporaryQueue");
         checkOpen();
         return connection.createTemporaryQueue();
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() throws JMSException {
+        checkDomain(Domain.TOPIC, "createTemporaryTopic");
         checkOpen();
         return connection.createTemporaryTopic();
     }

@@ -839,7 +839,8 @@ public final class DispatchQueue {
     /**
      * Called under the lock: starts a page-in when the in-memory window runs low. A queue with nothing
      * in memory pages in even when the memory budget is spent (by other destinations, perhaps without
-     * consumers), so it never starves; that overshoots the budget by one page at most.
+     * consumers), so it never starves; so does a queue whose consumers have credit but want nothing in
+     * memory (selectors). Each such page-in overshoots the budget by one page.
      */
     private void schedulePageIn() {
         schedulePageIn(false);
@@ -847,7 +848,7 @@ public final class DispatchQueue {
 
     private void schedulePageIn(boolean consumersHungry) {
         if (!pagedOut || pageInRunning || closed || (pending.size() >= PAGE_SIZE && !consumersHungry)
-                || pageCursor >= pagedOutDurableHigh || (memory.isFull() && !pending.isEmpty())) {
+                || pageCursor >= pagedOutDurableHigh || (memory.isFull() && !pending.isEmpty() && !consumersHungry)) {
             return;
         }
         pageInRunning = true;

@@ -26,7 +26,6 @@ import jakarta.jms.TopicPublisher;
 import jakarta.jms.TopicSession;
 import jakarta.jms.TopicSubscriber;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -595,7 +594,6 @@ class ConnectionTest {
     }
 
     @Test
-    @Disabled("BUG: QueueSession must refuse pub/sub methods with IllegalStateException; TernConnection.createQueueSession returns a plain TernSession")
     void queueSessionRefusesPublishSubscribeMethods() throws Exception {
         QueueConnection c = resources.add(((QueueConnectionFactory) cf).createQueueConnection());
         c.setClientID("queue-session-client");
@@ -612,7 +610,6 @@ class ConnectionTest {
     }
 
     @Test
-    @Disabled("BUG: TopicSession must refuse createQueue/createTemporaryQueue/createBrowser with IllegalStateException; TernConnection.createTopicSession returns a plain TernSession")
     void topicSessionRefusesPointToPointMethods() throws Exception {
         TopicConnection c = resources.add(((TopicConnectionFactory) cf).createTopicConnection());
         TopicSession s = c.createTopicSession(false, Session.AUTO_ACKNOWLEDGE);

@@ -17,7 +17,6 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -332,7 +331,6 @@ class PersistenceTest {
     }
 
     @Test
-    @Disabled("BUG: DispatchQueue.schedulePageIn(consumersHungry) still refuses while memory.isFull() && !pending.isEmpty(), so a selector consumer starves behind unmatched messages")
     void aSelectorConsumerOfAPagedQueueIsNotStarvedByMessagesItDoesNotWant() throws Exception {
         Broker broker = pagingBroker("paging-selector", new MemoryPersistenceAdapter());
         sendPages(broker, "paged-selector", 2_000);
@@ -583,7 +581,6 @@ class PersistenceTest {
     }
 
     @Test
-    @Disabled("BUG: TernMessageProducer.doSend submits each CompletionListener from sent.whenComplete on whichever thread completes it; callbacks run out of send order when flow control holds sends back")
     void asyncSendsHeldBackByFlowControlKeepTheirOrder() throws Exception {
         Broker broker = flowControlBroker("flow-block-async", FlowControl.BLOCK);
         int total = 2_000;
