@@ -9,6 +9,7 @@ import io.tern.store.PersistenceAdapterFactory;
 import io.tern.store.StoreSettings;
 import io.tern.transport.BrokerConnection;
 import io.tern.transport.DeliveryListener;
+import io.tern.transport.tcp.TcpConnectors;
 import jakarta.jms.JMSException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,8 @@ public final class Broker implements AutoCloseable {
     private State state = State.NEW;
     private volatile RunningBroker running;
     private Thread shutdownHook;
+    /** The listening transport connectors while started. */
+    private TcpConnectors connectors;
 
     private Broker(BrokerConfig config) {
         this.config = config;
@@ -104,7 +107,10 @@ public final class Broker implements AutoCloseable {
         }
         BrokerRegistry.register(this);
         PersistenceAdapter store = null;
+        TcpConnectors listening = null;
         try {
+            // Listening before the store activates: a client that connects meanwhile is refused with a reason.
+            listening = TcpConnectors.open(this, config.transportConnectors());
             store = createStore();
             store.start(this::activationLost);
             RunningBroker r = new RunningBroker(config, store);
@@ -112,6 +118,9 @@ public final class Broker implements AutoCloseable {
             running = r;
         } catch (IOException | RuntimeException e) {
             BrokerRegistry.unregister(this);
+            if (listening != null) {
+                listening.close();
+            }
             if (store != null) {
                 try {
                     store.stop();
@@ -125,6 +134,7 @@ public final class Broker implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
+        connectors = listening;
         state = State.STARTED;
         if (config.shutdownHook() && shutdownHook == null) {
             shutdownHook = new Thread(this::stop, "tern-" + name() + "-shutdown");
@@ -170,6 +180,8 @@ public final class Broker implements AutoCloseable {
         state = State.STOPPED;
         BrokerRegistry.unregister(this);
         r.stop(reason);
+        connectors.close();
+        connectors = null;
         LOG.info("Broker {} stopped", name());
     }
 
@@ -214,6 +226,14 @@ public final class Broker implements AutoCloseable {
             throw new IllegalStateException("broker '" + name() + "' is not running");
         }
         return r;
+    }
+
+    /**
+     * The transport connectors' URIs while the broker runs, a {@code tcp://} one with the port it is bound to
+     * (so {@code tcp://127.0.0.1:0} shows the port the system chose); empty when stopped.
+     */
+    public synchronized List<String> transportConnectorUris() {
+        return connectors == null ? List.of() : connectors.boundUris();
     }
 
     /** Open connections. */
@@ -453,7 +473,10 @@ public final class Broker implements AutoCloseable {
             return this;
         }
 
-        /** A transport to accept connections on. {@code vm://} needs none. */
+        /**
+         * A transport to accept connections on: {@code tcp://host:port?options} (port 0 picks a free one, see
+         * {@link Broker#transportConnectorUris}; options in {@code docs/protocol.md}). {@code vm://} needs none.
+         */
         public Builder transportConnector(String uri) {
             transportConnectors.add(Objects.requireNonNull(uri, "uri"));
             return this;
@@ -498,9 +521,10 @@ public final class Broker implements AutoCloseable {
                 }
             }
             for (String uri : transportConnectors) {
-                if (!uri.startsWith("vm://")) {
-                    throw new IllegalArgumentException("broker.transportConnectors: '" + uri
-                            + "' is not supported; this version accepts vm:// connectors only");
+                try {
+                    TcpConnectors.validate(uri);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("broker.transportConnectors: " + e.getMessage());
                 }
             }
             if (expiryQueue != null && Address.invalidNameReason(expiryQueue) != null) {
