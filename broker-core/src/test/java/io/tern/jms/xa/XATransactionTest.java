@@ -1,6 +1,8 @@
 package io.tern.jms.xa;
 
+import com.arjuna.ats.arjuna.common.CoordinatorEnvironmentBean;
 import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
+import com.arjuna.ats.arjuna.coordinator.TransactionReaper;
 import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import io.tern.broker.Broker;
 import io.tern.jms.TernXAConnectionFactory;
@@ -20,6 +22,7 @@ import jakarta.jms.XASession;
 import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,10 +64,17 @@ class XATransactionTest {
 
     @BeforeAll
     static void configureTransactionManager() {
+        // No status listener socket: its thread would keep the test JVM alive after the tests.
+        BeanPopulator.getDefaultInstance(CoordinatorEnvironmentBean.class).setTransactionStatusManagerEnable(false);
         BeanPopulator.getDefaultInstance(ObjectStoreEnvironmentBean.class)
                 .setObjectStoreDir(txLog.resolve("narayana").toString());
         BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, "communicationStore")
                 .setObjectStoreDir(txLog.resolve("narayana-comms").toString());
+    }
+
+    @AfterAll
+    static void stopTransactionManager() {
+        TransactionReaper.terminate(false);
     }
 
     @BeforeEach
