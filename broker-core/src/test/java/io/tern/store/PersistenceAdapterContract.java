@@ -702,7 +702,8 @@ public abstract class PersistenceAdapterContract {
         try {
             Future<Integer> reader = executor.submit(() -> {
                 int reads = 0;
-                while (!done.get() && torn.get() == null) {
+                // At least one read, however fast the writer finishes: the assertion below counts reads.
+                do {
                     long queued = queue.count();
                     int listed = queue.read(0, perCommit * commits).size();
                     long owed = topic.count(SUB_A);
@@ -712,7 +713,7 @@ public abstract class PersistenceAdapterContract {
                         torn.set("saw " + queued + "/" + listed + " queued and " + owed + "/" + owedListed + " owed");
                     }
                     reads++;
-                }
+                } while (!done.get() && torn.get() == null);
                 return reads;
             });
             long sequence = 0;
