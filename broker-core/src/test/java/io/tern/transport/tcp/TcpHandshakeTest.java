@@ -143,6 +143,33 @@ class TcpHandshakeTest {
     }
 
     @Test
+    void aBrokerThatIsStillStartingRefusesAtOnceWithTheReason() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        SlowStartingStore store = new SlowStartingStore();
+        Broker starting = Broker.builder().name(TcpTestSupport.uniqueName("starting")).store(store)
+                .transportConnector("tcp://127.0.0.1:" + port).build();
+        CompletableFuture<Broker> started = CompletableFuture.supplyAsync(starting::start);
+        try {
+            store.awaitStarting();
+            TernConnectionFactory factory = new TernConnectionFactory("tcp://127.0.0.1:" + port);
+            JMSException e = assertThrows(JMSException.class, factory::createConnection);
+            assertTrue(e.getMessage().contains("is not running"), e.getMessage());
+            store.activate();
+            started.get();
+            try (Connection c = factory.createConnection()) {
+                c.start();
+                c.createSession(false, Session.AUTO_ACKNOWLEDGE).createQueue("served");
+            }
+        } finally {
+            store.activate();
+            started.get().close();
+        }
+    }
+
+    @Test
     void theClientRefusesABrokerOfAnotherMajorVersion() throws Exception {
         try (ServerSocket fake = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             CompletableFuture<Frame> clientSaid = CompletableFuture.supplyAsync(() -> {
