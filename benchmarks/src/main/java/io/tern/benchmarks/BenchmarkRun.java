@@ -90,6 +90,10 @@ public final class BenchmarkRun {
             DiskProbeResult disk = probeDisk(workRoot);
             RunResults results = runAll(targets, workRoot);
             DiskProbeResult diskAfter = probeDisk(workRoot);
+            results.unavailable().forEach((id, reason) -> {
+                skipped.put(id, reason);
+                targets.removeIf(t -> t.id().equals(id));
+            });
             ResultTable table = ResultTable.build(options.scenarios(), targets, results);
             RunSummary summary = new RunSummary(MachineInfo.detect(workRoot), disk, diskAfter, options.workload(),
                     options.repeats(), options.childHeap(), table, results, skipped, loadBefore,
@@ -139,6 +143,9 @@ public final class BenchmarkRun {
                 scenario.id(), target.id(), outcome.took().toMillis() / 1000.0);
         if (!outcome.succeeded()) {
             return head + "FAILED: " + outcome.failure();
+        }
+        if (outcome.result().unavailable() != null) {
+            return head + "cannot run here: " + outcome.result().unavailable();
         }
         StringBuilder line = new StringBuilder(head);
         for (var metric : scenario.metrics()) {

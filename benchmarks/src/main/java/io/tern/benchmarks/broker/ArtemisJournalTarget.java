@@ -91,7 +91,7 @@ public final class ArtemisJournalTarget implements BrokerTarget {
     public StartedBroker start(Path directory) throws Exception {
         if (journalType == JournalType.ASYNCIO && !AIOSequentialFileFactory.isSupported(directory.toFile())) {
             // Artemis would quietly fall back to NIO; a target named aio must not report NIO figures.
-            throw new IllegalStateException("libaio journal not usable in " + directory
+            throw new TargetUnavailableException("the libaio journal is not usable in " + directory
                     + " (native library not loaded, or the file system refuses O_DIRECT)");
         }
         Configuration config = new ConfigurationImpl()

@@ -53,7 +53,11 @@ public interface BrokerTarget {
         return moduleClasspath;
     }
 
-    /** Starts the broker with its data in {@code directory}; the caller closes it. */
+    /**
+     * Starts the broker with its data in {@code directory}; the caller closes it.
+     *
+     * @throws TargetUnavailableException when it turns out that this target cannot run here
+     */
     StartedBroker start(Path directory) throws Exception;
 
     /** Which side of the comparison a target is on. */

@@ -7,6 +7,7 @@ import io.tern.benchmarks.scenario.Scenarios;
 import io.tern.benchmarks.scenario.Workload;
 import io.tern.benchmarks.broker.BrokerTarget;
 import io.tern.benchmarks.broker.StartedBroker;
+import io.tern.benchmarks.broker.TargetUnavailableException;
 import io.tern.benchmarks.broker.Targets;
 
 import java.nio.file.Path;
@@ -51,11 +52,18 @@ public final class ChildMain {
 
         Measurements measurements = new Measurements();
         Map<String, String> facts;
-        try (StartedBroker broker = target.start(directory)) {
+        StartedBroker started;
+        try {
+            started = target.start(directory);
+        } catch (TargetUnavailableException e) {
+            ChildResult.write(resultFile, new ChildResult(Map.of(), Map.of(), e.getMessage()));
+            return;
+        }
+        try (StartedBroker broker = started) {
             facts = broker.facts();
             scenario.run(broker.connectionFactory(), workload, measurements);
         }
-        ChildResult.write(resultFile, measurements.values(), facts);
+        ChildResult.write(resultFile, new ChildResult(measurements.values(), facts, null));
     }
 
     private static String required(Map<String, String> options, String name) {

@@ -13,21 +13,27 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * What a child JVM hands back: its figures by metric id and the facts its broker reported, in a
- * properties file (written whole, then renamed, so the parent never reads half a file).
+ * What a child JVM hands back: its figures by metric id and the facts its broker reported, or why its
+ * target cannot run here, in a properties file (written whole, then renamed, so the parent never reads
+ * half a file).
  *
- * @param metrics figures by metric id
- * @param facts   facts from the started broker, such as the journal type it chose
+ * @param metrics     figures by metric id
+ * @param facts       facts from the started broker, such as the journal type it chose
+ * @param unavailable why the target cannot run on this machine, or null when it ran
  */
-public record ChildResult(Map<String, Double> metrics, Map<String, String> facts) {
+public record ChildResult(Map<String, Double> metrics, Map<String, String> facts, String unavailable) {
 
     private static final String METRIC = "metric.";
     private static final String FACT = "fact.";
+    private static final String UNAVAILABLE = "unavailable";
 
-    static void write(Path file, Map<String, Double> metrics, Map<String, String> facts) throws IOException {
+    static void write(Path file, ChildResult result) throws IOException {
         Properties properties = new Properties();
-        metrics.forEach((id, value) -> properties.setProperty(METRIC + id, Double.toString(value)));
-        facts.forEach((name, value) -> properties.setProperty(FACT + name, value));
+        result.metrics().forEach((id, value) -> properties.setProperty(METRIC + id, Double.toString(value)));
+        result.facts().forEach((name, value) -> properties.setProperty(FACT + name, value));
+        if (result.unavailable() != null) {
+            properties.setProperty(UNAVAILABLE, result.unavailable());
+        }
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
             properties.store(out, "tern benchmark child result");
@@ -50,6 +56,7 @@ public record ChildResult(Map<String, Double> metrics, Map<String, String> facts
                 facts.put(name.substring(FACT.length()), value);
             }
         }
-        return new ChildResult(Collections.unmodifiableMap(metrics), Collections.unmodifiableMap(facts));
+        return new ChildResult(Collections.unmodifiableMap(metrics), Collections.unmodifiableMap(facts),
+                properties.getProperty(UNAVAILABLE));
     }
 }

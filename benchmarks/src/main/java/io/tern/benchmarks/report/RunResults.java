@@ -29,11 +29,16 @@ public final class RunResults {
     private final List<Sample> samples = new ArrayList<>();
     private final Map<String, List<String>> failures = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> facts = new LinkedHashMap<>();
+    private final Map<String, String> unavailable = new LinkedHashMap<>();
 
     public synchronized void record(int repeat, Scenario scenario, BrokerTarget target, ChildOutcome outcome) {
         if (!outcome.succeeded()) {
             failures.computeIfAbsent(key(scenario.id(), target.id()), k -> new ArrayList<>())
                     .add("repeat " + (repeat + 1) + ": " + outcome.failure());
+            return;
+        }
+        if (outcome.result().unavailable() != null) {
+            unavailable.put(target.id(), outcome.result().unavailable());
             return;
         }
         outcome.result().metrics().forEach((metric, value) ->
@@ -60,6 +65,11 @@ public final class RunResults {
     /** Failures by "scenario / target". */
     public synchronized Map<String, List<String>> allFailures() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(failures));
+    }
+
+    /** Targets that found at start that they cannot run here, with the reason, by target id. */
+    public synchronized Map<String, String> unavailable() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(unavailable));
     }
 
     /** Facts the target's brokers reported at start (the journal Artemis chose, for example). */

@@ -94,9 +94,20 @@ class ResultTableTest {
         assertEquals(1, results.allFailures().size());
     }
 
+    @Test
+    void aTargetThatCannotRunHereIsNeitherAFigureNorAFailure() {
+        RunResults results = new RunResults();
+        ChildResult unavailable = new ChildResult(Map.of(), Map.of(), "no O_DIRECT");
+        results.record(0, PERSISTENT, PEER_A, new ChildOutcome(unavailable, null, Duration.ZERO));
+
+        assertEquals(Map.of("peer-a", "no O_DIRECT"), results.unavailable());
+        assertTrue(results.allFailures().isEmpty());
+        assertTrue(results.samples().isEmpty());
+    }
+
     private static void record(RunResults results, int repeat, Scenario scenario, BrokerTarget target, double rate,
                                double p50) {
-        ChildResult result = new ChildResult(Map.of("rate", rate, "p50", p50), Map.of());
+        ChildResult result = new ChildResult(Map.of("rate", rate, "p50", p50), Map.of(), null);
         results.record(repeat, scenario, target, new ChildOutcome(result, null, Duration.ZERO));
     }
 
