@@ -46,8 +46,9 @@ public abstract class TernDestination implements Destination, Serializable {
             return null;
         }
         return switch (address.kind()) {
-            case QUEUE -> new TernQueue(address.name());
-            case TOPIC -> new TernTopic(address.name());
+            // The broker's addresses are valid already: no parsing of options, no name checks per message.
+            case QUEUE -> new TernQueue(address);
+            case TOPIC -> new TernTopic(address);
             case TEMP_QUEUE -> new TernTemporaryQueue(address.name(), null);
             case TEMP_TOPIC -> new TernTemporaryTopic(address.name(), null);
         };

@@ -74,6 +74,8 @@ public final class DispatchQueue {
     private final Map<Long, QueueEntry> lockedEntries = new HashMap<>();
     /** Locked sequences whose transaction committed before page-in read them: page-in drops them. */
     private final java.util.Set<Long> consumedWhileLocked = new java.util.HashSet<>();
+    /** Locked sequences whose transaction rolled back before page-in read them: they come redelivered. */
+    private final java.util.Set<Long> releasedWhileLocked = new java.util.HashSet<>();
     /** Message groups (JMSXGroupID) and the consumer each is pinned to. */
     private final Map<String, Subscriber> groups = new HashMap<>();
     private final List<Slot> consumers = new ArrayList<>();
@@ -245,9 +247,7 @@ public final class DispatchQueue {
             lockedSequences.remove(sequence);
             QueueEntry e = lockedEntries.remove(sequence);
             if (e == null) {
-                if (consumed) {
-                    consumedWhileLocked.add(sequence);
-                }
+                (consumed ? consumedWhileLocked : releasedWhileLocked).add(sequence);
                 return;
             }
             if (consumed) {
@@ -900,6 +900,9 @@ public final class DispatchQueue {
                     continue;
                 }
                 QueueEntry entry = new QueueEntry(m.sequence(), m.message(), true, m.deliveryCount());
+                if (releasedWhileLocked.remove(m.sequence())) {
+                    entry.deliveredCount++;
+                }
                 memory.charge(m.message().estimatedSize());
                 if (lockedSequences.contains(m.sequence())) {
                     lockedEntries.put(m.sequence(), entry);
