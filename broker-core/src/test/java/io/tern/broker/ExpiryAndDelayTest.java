@@ -97,6 +97,30 @@ class ExpiryAndDelayTest {
     }
 
     @Test
+    void aDelayedPersistentMessageKeepsItsDeliveryTimeAcrossARestart() throws Exception {
+        io.tern.store.memory.MemoryPersistenceAdapter store = new io.tern.store.memory.MemoryPersistenceAdapter();
+        broker = Broker.builder().name("delay-restart").store(store).clock(clock).build().start();
+        try (Connection c = broker.connectionFactory().createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("later"));
+            p.setDeliveryDelay(60_000);
+            p.send(s.createTextMessage("after a minute"));
+        }
+        broker.stop();
+        broker.start();
+        try (Connection c = broker.connectionFactory().createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("later"));
+            assertNull(consumer.receive(300), "still not due after the restart");
+            clock.advance(61_000);
+            TextMessage m = (TextMessage) consumer.receive(5000);
+            assertNotNull(m, "due once the clock passed its delivery time");
+            assertEquals("after a minute", m.getText());
+        }
+    }
+
+    @Test
     void aDelayedMessageWaitsForItsDeliveryTimeAndOthersOvertakeIt() throws Exception {
         try (Connection c = start(Broker.builder().name("delay"))) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
