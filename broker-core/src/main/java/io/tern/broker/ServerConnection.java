@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -260,15 +259,24 @@ public final class ServerConnection implements BrokerConnection {
     @Override
     public void acknowledge(long[] deliveryIdsToAck) throws JMSException {
         checkOpen();
-        List<CompletableFuture<Void>> removals = new ArrayList<>(deliveryIdsToAck.length);
+        List<CompletableFuture<Void>> pending = null;
         for (long id : deliveryIdsToAck) {
             InFlight f = inFlight.remove(id);
-            if (f != null) {
-                CompletionStage<Void> removal = f.queue.acknowledge(f.entry);
-                removals.add(removal.toCompletableFuture());
+            if (f == null) {
+                continue;
+            }
+            CompletableFuture<Void> removal = f.queue.acknowledge(f.entry).toCompletableFuture();
+            // Most removals are done already (memory-only messages, the memory store): wait only for the rest.
+            if (!removal.isDone() || removal.isCompletedExceptionally()) {
+                if (pending == null) {
+                    pending = new ArrayList<>();
+                }
+                pending.add(removal);
             }
         }
-        await(CompletableFuture.allOf(removals.toArray(new CompletableFuture[0])), "acknowledge");
+        if (pending != null) {
+            await(CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])), "acknowledge");
+        }
     }
 
     @Override

@@ -52,6 +52,8 @@ public final class DispatchQueue {
         return byPriority != 0 ? byPriority : Long.compare(a.sequence, b.sequence);
     };
 
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
     /** Messages read back from the store at a time. */
     static final int PAGE_SIZE = 500;
 
@@ -387,9 +389,7 @@ public final class DispatchQueue {
             inFlight--;
             dequeued++;
             memory.release(entry.message.estimatedSize());
-            CompletionStage<Void> removal = entry.stored
-                    ? backing.remove(entry.sequence)
-                    : CompletableFuture.completedFuture(null);
+            CompletionStage<Void> removal = entry.stored ? backing.remove(entry.sequence) : DONE;
             schedulePageIn();
             dispatch();
             return removal;
