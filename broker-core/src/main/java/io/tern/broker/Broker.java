@@ -242,28 +242,30 @@ public final class Broker implements AutoCloseable {
         return r == null ? 0 : r.connectionCount();
     }
 
+    /** A queue's figures, taken together; {@link QueueStatistics#NONE} for an unknown queue. */
+    public QueueStatistics statistics(String queue) {
+        DispatchQueue q = runningOrIllegalState().destinations().existingQueue(queue);
+        return q == null ? QueueStatistics.NONE : q.statistics();
+    }
+
     /** Messages on a queue, waiting or delivered and not yet acknowledged; 0 for an unknown queue. */
     public long queueDepth(String queue) {
-        DispatchQueue q = runningOrIllegalState().destinations().existingQueue(queue);
-        return q == null ? 0 : q.depth();
+        return statistics(queue).depth();
     }
 
     /** Consumers on a queue. */
     public int queueConsumerCount(String queue) {
-        DispatchQueue q = runningOrIllegalState().destinations().existingQueue(queue);
-        return q == null ? 0 : q.subscriberCount();
+        return statistics(queue).consumers();
     }
 
     /** Messages ever added to a queue since the broker started. */
     public long queueEnqueuedCount(String queue) {
-        DispatchQueue q = runningOrIllegalState().destinations().existingQueue(queue);
-        return q == null ? 0 : q.enqueuedCount();
+        return statistics(queue).enqueued();
     }
 
     /** Messages consumed from a queue since the broker started. */
     public long queueDequeuedCount(String queue) {
-        DispatchQueue q = runningOrIllegalState().destinations().existingQueue(queue);
-        return q == null ? 0 : q.dequeuedCount();
+        return statistics(queue).dequeued();
     }
 
     /** Removes every message waiting on a queue (not those delivered and unacknowledged). */
@@ -315,14 +317,12 @@ public final class Broker implements AutoCloseable {
 
     /** Messages of a queue moved to its dead-letter queue since the broker started. */
     public long queueDeadLetteredCount(String queue) {
-        DispatchQueue q = runningOrIllegalState().destinations().existingQueue(queue);
-        return q == null ? 0 : q.deadLetteredCount();
+        return statistics(queue).deadLettered();
     }
 
     /** Messages of a queue found expired since the broker started. */
     public long queueExpiredCount(String queue) {
-        DispatchQueue q = runningOrIllegalState().destinations().existingQueue(queue);
-        return q == null ? 0 : q.expiredCount();
+        return statistics(queue).expired();
     }
 
     /** Bytes of message memory in use, and the limit. */

@@ -191,7 +191,7 @@ final class DestinationRegistry {
             }
         } else {
             DispatchQueue q = temporaryQueues.get(address);
-            if (!force && q != null && q.subscriberCount() > 0) {
+            if (!force && q != null && q.statistics().consumers() > 0) {
                 throw new jakarta.jms.IllegalStateException("temporary queue " + address.name()
                         + " has consumers; close them before deleting it");
             }

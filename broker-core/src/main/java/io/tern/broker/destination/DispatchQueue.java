@@ -1,6 +1,7 @@
 package io.tern.broker.destination;
 
 import io.tern.broker.MessageMemory;
+import io.tern.broker.QueueStatistics;
 import io.tern.broker.RedeliveryPolicy;
 import io.tern.protocol.Address;
 import io.tern.protocol.MessageSnapshot;
@@ -354,15 +355,6 @@ public final class DispatchQueue {
         }
     }
 
-    public int subscriberCount() {
-        lock.lock();
-        try {
-            return consumers.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     public void addCredit(Subscriber subscriber, int messages) {
         lock.lock();
         try {
@@ -511,38 +503,12 @@ public final class DispatchQueue {
         return out;
     }
 
-    /** Messages waiting or in flight, including those paged out to the store. */
-    public long depth() {
+    /** The queue's figures, taken together. */
+    public QueueStatistics statistics() {
         lock.lock();
         try {
-            return pending.size() + scheduled.size() + inFlight + pagedOutCount + lockedEntries.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public long enqueuedCount() {
-        lock.lock();
-        try {
-            return enqueued;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public long dequeuedCount() {
-        lock.lock();
-        try {
-            return dequeued;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public long expiredCount() {
-        lock.lock();
-        try {
-            return expired;
+            long depth = pending.size() + scheduled.size() + inFlight + pagedOutCount + lockedEntries.size();
+            return new QueueStatistics(depth, consumers.size(), enqueued, dequeued, expired, deadLettered);
         } finally {
             lock.unlock();
         }
@@ -790,15 +756,6 @@ public final class DispatchQueue {
                 promoteScheduled(clock.millis());
                 dispatch();
             }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public long deadLetteredCount() {
-        lock.lock();
-        try {
-            return deadLettered;
         } finally {
             lock.unlock();
         }
