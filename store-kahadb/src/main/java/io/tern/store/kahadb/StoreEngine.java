@@ -186,6 +186,9 @@ final class StoreEngine implements AutoCloseable {
             for (DestinationState d : registry.byId.values()) {
                 d.highestSubmitted = d.lastSequence.get();
             }
+            List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(found));
+            found.clear();
+            found.addAll(distinct);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             RecoveryReport report = new RecoveryReport(rebuildReason != null, rebuildReason, from, replay.records, millis);
             for (String c : found) {

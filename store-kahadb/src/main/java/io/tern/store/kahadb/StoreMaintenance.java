@@ -185,11 +185,11 @@ final class StoreMaintenance {
         Map<Long, SegmentStats> stats = statsById();
         List<SegmentInfo> files = engine.journal.segments();
         List<Long> candidates = new ArrayList<>();
-        // The two newest files are left alone: their messages are likely to be consumed soon.
-        for (int i = 0; i < files.size() - 3; i++) {
-            SegmentInfo f = files.get(i);
+        long current = files.get(files.size() - 1).id();
+        // The two newest segments are left alone: their messages are likely to be consumed soon.
+        for (SegmentInfo f : files) {
             SegmentStats s = stats.get(f.id());
-            if (f.id() < durable.segmentId() && s != null && s.liveRecords > 0
+            if (f.id() < current - 1 && f.id() < durable.segmentId() && s != null && s.liveRecords > 0
                     && s.liveBytes <= engine.config.journalFileSize() / COMPACT_WHEN_LIVE_AT_MOST_ONE_IN) {
                 candidates.add(f.id());
             }
