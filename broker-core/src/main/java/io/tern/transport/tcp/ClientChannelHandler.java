@@ -94,8 +94,9 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
             if (frame instanceof Frame.Hello h) {
                 hello.complete(h);
             } else if (frame instanceof Frame.Error e && e.correlationId() == 0) {
-                failure = JmsErrors.toException(e);
-                hello.completeExceptionally(JmsErrors.toException(e));
+                failure = JmsErrors.toException(new Frame.Error(0, e.exceptionType(), e.errorCode(),
+                        "the broker at " + address + " refused the connection: " + e.message()));
+                hello.completeExceptionally(failure);
             } else {
                 violation("the broker's first frame is " + frame.type() + ", not HELLO");
             }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +33,11 @@ final class CommandDispatcher implements Frame.Command.Handler<CompletionStage<V
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /**
+     * Bytes of sends a client may have waiting for their receipts (more than one send): far above what the
+     * client's send window lets it have, so only a client that ignores receipts reaches it.
+     */
+    static final long MAX_UNRECEIPTED_SEND_BYTES = 64L << 20;
     /** Browse results go out in chunks of about this size, so no frame comes near the limit. */
     private static final int BROWSE_CHUNK_BYTES = 256 * 1024;
 
@@ -43,6 +50,8 @@ final class CommandDispatcher implements Frame.Command.Handler<CompletionStage<V
     private final CreditLedger credit;
     private final int maxFrameSize;
     private final Consumer<String> protocolViolation;
+    private final AtomicInteger unreceiptedSends = new AtomicInteger();
+    private final AtomicLong unreceiptedSendBytes = new AtomicLong();
     private BrokerConnection connection;
     private boolean closed;
 
@@ -142,7 +151,17 @@ final class CommandDispatcher implements Frame.Command.Handler<CompletionStage<V
             reply(c.correlationId(), e);
             return DONE;
         }
+        int bytes = c.message().length;
+        int sends = unreceiptedSends.incrementAndGet();
+        long pending = unreceiptedSendBytes.addAndGet(bytes);
+        if (sends > 1 && pending > MAX_UNRECEIPTED_SEND_BYTES) {
+            violation("more than " + MAX_UNRECEIPTED_SEND_BYTES + " bytes of sends wait for their receipts;"
+                    + " a client must hold back sends until receipts come (its send window)");
+            return DONE;
+        }
         return connection.send(c.transactionId(), message).handle((ok, failure) -> {
+            unreceiptedSends.decrementAndGet();
+            unreceiptedSendBytes.addAndGet(-bytes);
             reply(c.correlationId(), failure);
             return null;
         });

@@ -7,10 +7,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Stops reading a client's channel while the broker has too much of its work outstanding (commands queued or
- * running, sends waiting for their receipt) or while the client is not reading what the broker writes to it,
- * and starts again once both have eased (with hysteresis, so reading does not flap). Not reading lets TCP
- * push back on the client, so no buffer on the broker grows with what a client sends.
+ * Stops reading a client's channel while too many of its commands wait for the connection's command thread,
+ * or while the client is not reading what the broker writes to it, and starts again once both have eased
+ * (with hysteresis, so reading does not flap). Not reading lets TCP push back on the client, so no buffer on
+ * the broker grows with what a client sends.
+ *
+ * <p>Sends waiting for their receipt (held by flow control, or for the store) do not count: reading must go
+ * on, or the acknowledgements and credit behind them on the same connection, which may be what frees the
+ * memory those sends wait for, would never be read. Those sends are bounded by the client's send window
+ * instead, which {@link CommandDispatcher} enforces.
  *
  * <p><b>Threads.</b> Counters are atomic: work starts on the event loop and finishes on any thread. The
  * decision and {@code autoRead} belong to the event loop; other threads only ask it to re-decide.
@@ -39,7 +44,7 @@ final class InboundThrottle {
         }
     }
 
-    /** A command's work is done (for a send: its receipt is written); any thread. */
+    /** A command has run (a send: handed to the broker); any thread. */
     void finished(int bytes) {
         int left = outstanding.decrementAndGet();
         long leftBytes = outstandingBytes.addAndGet(-bytes);

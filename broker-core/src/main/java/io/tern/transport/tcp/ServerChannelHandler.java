@@ -113,7 +113,10 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
         }
         if (frame instanceof Frame.Command command) {
             throttle.started(size);
-            commands.execute(() -> dispatcher.execute(command).whenComplete((ok, e) -> throttle.finished(size)));
+            commands.execute(() -> {
+                dispatcher.execute(command);
+                throttle.finished(size);
+            });
         } else if (frame instanceof Frame.Heartbeat) {
             LOG.trace("Heartbeat from {}", channel.remoteAddress());
         } else if (frame instanceof Frame.Error error) {

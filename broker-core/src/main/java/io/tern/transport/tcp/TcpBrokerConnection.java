@@ -38,7 +38,8 @@ import java.util.function.LongFunction;
  *
  * <p><b>Threads.</b> Any number of application threads may call at once. A caller waits only for its own
  * reply, and before writing it waits while the connection's outgoing buffers are full, so a broker that
- * stops reading holds producers back. Calls that wait must not come from the event loop (that is, from the
+ * stops reading holds producers back; a send also waits while the {@link SendWindow} is full of sends
+ * waiting for their receipts. Calls that wait must not come from the event loop (that is, from the
  * delivery listener): they throw {@code IllegalStateException} instead of deadlocking.
  */
 public final class TcpBrokerConnection implements BrokerConnection {
@@ -57,10 +58,11 @@ public final class TcpBrokerConnection implements BrokerConnection {
     private final PendingCalls calls;
     private final String brokerName;
     private final int brokerMaxFrameSize;
+    private final SendWindow sendWindow;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private TcpBrokerConnection(String address, Channel channel, ClientChannelHandler handler, PendingCalls calls,
-                                Frame.Hello brokerHello) {
+                                Frame.Hello brokerHello, int sendWindowSize) {
         this.address = address;
         this.channel = channel;
         this.out = handler.out();
@@ -68,6 +70,7 @@ public final class TcpBrokerConnection implements BrokerConnection {
         this.calls = calls;
         this.brokerName = brokerHello.peerName();
         this.brokerMaxFrameSize = brokerHello.maxFrameSize();
+        this.sendWindow = new SendWindow(sendWindowSize);
     }
 
     /**
@@ -150,7 +153,7 @@ public final class TcpBrokerConnection implements BrokerConnection {
             }
         });
         LOG.debug("Connected to broker {} at {} ({})", brokerHello.peerName(), address, brokerHello.connectionId());
-        return new TcpBrokerConnection(address, channel, handler, calls, brokerHello);
+        return new TcpBrokerConnection(address, channel, handler, calls, brokerHello, settings.sendWindowSize());
     }
 
     private static Frame.Hello awaitHello(ClientChannelHandler handler, String address, long deadline, int timeout)
@@ -196,12 +199,21 @@ public final class TcpBrokerConnection implements BrokerConnection {
                 throw new JMSException("the message is " + encoded.length + " bytes encoded, more than the broker at "
                         + address + " accepts in one frame (maxFrameSize " + brokerMaxFrameSize + ")");
             }
-            if (!channel.eventLoop().inEventLoop()) {
-                out.awaitRoom();
+            boolean mayWait = !channel.eventLoop().inEventLoop();
+            int bytes = encoded.length;
+            sendWindow.take(bytes, mayWait);
+            PendingCalls.Call call;
+            try {
+                if (mayWait) {
+                    out.awaitRoom();
+                }
+                call = calls.open();
+            } catch (JMSException e) {
+                sendWindow.give(bytes);
+                throw e;
             }
-            PendingCalls.Call call = calls.open();
             out.write(new Frame.Send(call.id(), transactionId, encoded));
-            return call.reply().thenApply(browsed -> null);
+            return call.reply().whenComplete((r, e) -> sendWindow.give(bytes)).thenApply(r -> null);
         } catch (JMSException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -24,15 +24,19 @@ import java.util.TreeSet;
  *       default the operating system's</li>
  *   <li>{@code epoll}: use native epoll where it loads (default true); false forces Java NIO</li>
  *   <li>{@code connectTimeout} (client only): ms to connect and complete the handshake; default 10000</li>
+ *   <li>{@code sendWindowSize} (client only): bytes of sends that may wait for their receipts before a
+ *       further send waits too; default 8mb</li>
  * </ul>
  * Unknown options and bad values are errors that name the option and what it accepts. Immutable.
  */
 public record TcpSettings(String host, int port, int maxFrameSize, int inactivityTimeoutMillis, boolean tcpNoDelay,
-                          int sendBufferSize, int receiveBufferSize, boolean epoll, int connectTimeoutMillis) {
+                          int sendBufferSize, int receiveBufferSize, boolean epoll, int connectTimeoutMillis,
+                          int sendWindowSize) {
 
     public static final int DEFAULT_PORT = 61616;
     public static final int DEFAULT_INACTIVITY_TIMEOUT_MILLIS = 30_000;
     public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
+    public static final int DEFAULT_SEND_WINDOW_SIZE = 8 << 20;
 
     private static final Set<String> SHARED_OPTIONS = Set.of("maxFrameSize", "inactivityTimeout", "tcpNoDelay",
             "sendBufferSize", "receiveBufferSize", "epoll");
@@ -92,6 +96,7 @@ public record TcpSettings(String host, int port, int maxFrameSize, int inactivit
         Set<String> known = new TreeSet<>(SHARED_OPTIONS);
         if (client) {
             known.add("connectTimeout");
+            known.add("sendWindowSize");
         }
         int maxFrameSize = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
         int inactivity = DEFAULT_INACTIVITY_TIMEOUT_MILLIS;
@@ -100,6 +105,7 @@ public record TcpSettings(String host, int port, int maxFrameSize, int inactivit
         int receiveBuffer = 0;
         boolean epoll = true;
         int connectTimeout = DEFAULT_CONNECT_TIMEOUT_MILLIS;
+        int sendWindow = DEFAULT_SEND_WINDOW_SIZE;
         for (Map.Entry<String, String> option : uri.parameters().entrySet()) {
             String key = option.getKey();
             String value = option.getValue().trim();
@@ -114,6 +120,7 @@ public record TcpSettings(String host, int port, int maxFrameSize, int inactivit
                 case "sendBufferSize" -> sendBuffer = size(uri, key, value, 1);
                 case "receiveBufferSize" -> receiveBuffer = size(uri, key, value, 1);
                 case "epoll" -> epoll = bool(uri, key, value);
+                case "sendWindowSize" -> sendWindow = size(uri, key, value, 1);
                 case "connectTimeout" -> {
                     connectTimeout = millis(uri, key, value);
                     if (connectTimeout == 0) {
@@ -124,7 +131,7 @@ public record TcpSettings(String host, int port, int maxFrameSize, int inactivit
             }
         }
         return new TcpSettings(host, port, maxFrameSize, inactivity, noDelay, sendBuffer, receiveBuffer, epoll,
-                connectTimeout);
+                connectTimeout, sendWindow);
     }
 
     private static int size(TransportUri uri, String key, String value, int min) {

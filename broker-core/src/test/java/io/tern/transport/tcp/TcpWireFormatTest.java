@@ -167,7 +167,7 @@ class TcpWireFormatTest {
         TcpSettings s = TcpSettings.forServer(TransportUri.parse("tcp://0.0.0.0:1234?maxFrameSize=1mb"
                 + "&inactivityTimeout=0&tcpNoDelay=false&sendBufferSize=64kb&receiveBufferSize=128kb&epoll=false"));
         assertEquals(new TcpSettings("0.0.0.0", 1234, 1 << 20, 0, false, 64 << 10, 128 << 10, false,
-                TcpSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS), s);
+                TcpSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS, TcpSettings.DEFAULT_SEND_WINDOW_SIZE), s);
         TcpSettings defaults = TcpSettings.forClient(TransportUri.parse("tcp://[::1]"));
         assertEquals("::1", defaults.host());
         assertEquals(TcpSettings.DEFAULT_PORT, defaults.port());
@@ -176,6 +176,9 @@ class TcpWireFormatTest {
         assertEquals("tcp://[::1]:61616", defaults.address());
 
         assertBad("tcp://h:1?connectTimeout=5", true, "unknown option 'connectTimeout'");
+        assertBad("tcp://h:1?sendWindowSize=5", true, "unknown option 'sendWindowSize'");
+        assertEquals(1 << 20,
+                TcpSettings.forClient(TransportUri.parse("tcp://h:1?sendWindowSize=1mb")).sendWindowSize());
         assertBad("tcp://h:1?maxFrameSize=huge", false, "maxFrameSize='huge'");
         assertBad("tcp://h:1?inactivityTimeout=-1", false, "inactivityTimeout='-1'");
         assertBad("tcp://h:1?epoll=maybe", false, "epoll='maybe'");
