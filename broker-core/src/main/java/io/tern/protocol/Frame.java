@@ -93,8 +93,8 @@ public sealed interface Frame {
     }
 
     /**
-     * What a client asks of a broker. Every command but {@link AddCredit} and {@link Release} (which get no
-     * reply) gets exactly one reply naming its correlation ID: Error, or else Ok (a browse first sends its
+     * What a client asks of a broker. Every command but {@link AddCredit} and a {@link Release} with
+     * correlation ID 0 (which get no reply) gets exactly one reply naming its correlation ID: Error, or else Ok (a browse first sends its
      * chunks), Prepared for a {@link Prepare}, PreparedList for a {@link RecoverPrepared}.
      */
     sealed interface Command extends Frame {
@@ -226,12 +226,11 @@ public sealed interface Frame {
         }
     }
 
-    /** One-way: no reply. */
-    record Release(long[] deliveryIds, boolean seen) implements Command {
-        public long correlationId() {
-            return 0;
-        }
-
+    /**
+     * Gives deliveries back. With correlation ID 0 it gets no reply (a client's delivery handler releases
+     * without waiting); otherwise an Ok once the deliveries are back in their queues.
+     */
+    record Release(long correlationId, long[] deliveryIds, boolean seen) implements Command {
         public FrameType type() {
             return FrameType.RELEASE;
         }

@@ -145,6 +145,7 @@ public final class FrameCodec {
             }
             case RELEASE -> {
                 Frame.Release c = (Frame.Release) frame;
+                out.writeLong(c.correlationId());
                 out.writeByte(c.seen() ? 1 : 0);
                 writeIds(out, c.deliveryIds());
             }
@@ -285,8 +286,9 @@ public final class FrameCodec {
                     in.readLong("consumer ID"));
             case ACKNOWLEDGE -> new Frame.Acknowledge(in.readLong("correlation ID"), in.readIds("delivery IDs"));
             case RELEASE -> {
+                long correlationId = in.readLong("correlation ID");
                 boolean seen = in.readBoolean("seen");
-                yield new Frame.Release(in.readIds("delivery IDs"), seen);
+                yield new Frame.Release(correlationId, in.readIds("delivery IDs"), seen);
             }
             case COMMIT -> new Frame.Commit(in.readLong("correlation ID"), in.readLong("transaction ID"),
                     in.readIds("acknowledged delivery IDs"));

@@ -226,10 +226,13 @@ final class CommandDispatcher implements Frame.Command.Handler<CompletionStage<V
 
     @Override
     public CompletionStage<Void> release(Frame.Release c) {
+        if (c.correlationId() != 0) {
+            return replyTo(c.correlationId(), () -> connection.release(c.deliveryIds(), c.seen()));
+        }
         try {
             connection.release(c.deliveryIds(), c.seen());
         } catch (JMSException e) {
-            // A release has no reply; the deliveries go back when the connection closes at the latest.
+            // Nobody waits for this one; the deliveries go back when the connection closes at the latest.
             LOG.debug("Release from {} failed: {}", out.channel().remoteAddress(), e.getMessage());
         }
         return DONE;

@@ -249,15 +249,21 @@ public final class TcpBrokerConnection implements BrokerConnection {
     }
 
     /**
-     * One-way: the JMS client releases deliveries for consumers it no longer has from the delivery listener,
-     * on the event loop, where waiting for a reply would deadlock; the broker handles it before any command
-     * sent after it. On a closed connection it does nothing: the broker released everything at the close.
+     * Returns when the deliveries are back in their queues, as over vm://. From the delivery listener (the
+     * JMS client releases deliveries for consumers it no longer has), on the event loop where waiting would
+     * deadlock, it goes one-way instead; the broker still handles it before any command sent after it. On a
+     * closed connection it does nothing: the broker released everything at the close.
      */
     @Override
-    public void release(long[] deliveryIds, boolean seen) {
-        if (isUsable()) {
-            out.write(new Frame.Release(deliveryIds, seen));
+    public void release(long[] deliveryIds, boolean seen) throws JMSException {
+        if (!isUsable()) {
+            return;
         }
+        if (channel.eventLoop().inEventLoop()) {
+            out.write(new Frame.Release(0, deliveryIds, seen));
+            return;
+        }
+        call(id -> new Frame.Release(id, deliveryIds, seen));
     }
 
     @Override

@@ -61,7 +61,7 @@ class TcpWireFormatTest {
                 new Frame.AddCredit(15, 16),
                 new Frame.RemoveConsumer(17, 18),
                 new Frame.Acknowledge(19, new long[] {1, -1, Long.MIN_VALUE}),
-                new Frame.Release(new long[] {4}, true),
+                new Frame.Release(0, new long[] {4}, true),
                 new Frame.Commit(20, 21, new long[0]),
                 new Frame.Rollback(22, 23, new long[] {5}),
                 new Frame.Browse(24, Address.queue("b"), null),
