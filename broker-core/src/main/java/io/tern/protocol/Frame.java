@@ -181,7 +181,8 @@ public sealed interface Frame {
     }
 
     record AddConsumer(long correlationId, long consumerId, Address address, String selector, boolean noLocal,
-                       String subscriptionName, boolean durable, boolean shared, int prefetch) implements Command {
+                       String subscriptionName, boolean durable, boolean shared, int prefetch, boolean exclusive)
+            implements Command {
         public FrameType type() {
             return FrameType.ADD_CONSUMER;
         }

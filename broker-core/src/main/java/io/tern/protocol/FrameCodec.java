@@ -124,7 +124,8 @@ public final class FrameCodec {
                 out.writeLong(c.consumerId());
                 writeAddress(out, c.address());
                 writeString(out, c.selector());
-                out.writeByte((c.noLocal() ? 1 : 0) | (c.durable() ? 2 : 0) | (c.shared() ? 4 : 0));
+                out.writeByte((c.noLocal() ? 1 : 0) | (c.durable() ? 2 : 0) | (c.shared() ? 4 : 0)
+                        | (c.exclusive() ? 8 : 0));
                 writeString(out, c.subscriptionName());
                 out.writeInt(c.prefetch());
             }
@@ -274,12 +275,12 @@ public final class FrameCodec {
                 Address address = in.readAddress("destination");
                 String selector = in.readString("selector");
                 int flags = in.readUnsignedByte("flags");
-                if ((flags & ~7) != 0) {
-                    throw in.malformed("unknown flag bits 0x" + Integer.toHexString(flags & ~7));
+                if ((flags & ~15) != 0) {
+                    throw in.malformed("unknown flag bits 0x" + Integer.toHexString(flags & ~15));
                 }
                 yield new Frame.AddConsumer(correlationId, consumerId, address, selector, (flags & 1) != 0,
                         in.readString("subscription name"), (flags & 2) != 0, (flags & 4) != 0,
-                        in.readInt("prefetch"));
+                        in.readInt("prefetch"), (flags & 8) != 0);
             }
             case ADD_CREDIT -> new Frame.AddCredit(in.readLong("consumer ID"), in.readInt("messages"));
             case REMOVE_CONSUMER -> new Frame.RemoveConsumer(in.readLong("correlation ID"),

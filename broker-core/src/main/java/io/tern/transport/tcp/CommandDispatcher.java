@@ -186,7 +186,7 @@ final class CommandDispatcher implements Frame.Command.Handler<CompletionStage<V
                 throw new JMSException("subscription name must not be null or empty");
             }
             ConsumerSpec spec = new ConsumerSpec(c.consumerId(), c.address(), c.selector(), c.noLocal(),
-                    c.subscriptionName(), c.durable(), c.shared(), c.prefetch(), false /* TODO-LEAD: carry the exclusive flag in AddConsumer */);
+                    c.subscriptionName(), c.durable(), c.shared(), c.prefetch(), c.exclusive());
             if (credit.isOpen(c.consumerId())) {
                 throw new jakarta.jms.IllegalStateException("consumer " + c.consumerId() + " exists already");
             }

@@ -227,7 +227,7 @@ public final class TcpBrokerConnection implements BrokerConnection {
     @Override
     public void addConsumer(ConsumerSpec spec) throws JMSException {
         call(id -> new Frame.AddConsumer(id, spec.consumerId(), spec.address(), spec.selector(), spec.noLocal(),
-                spec.subscriptionName(), spec.durable(), spec.shared(), spec.prefetch()));
+                spec.subscriptionName(), spec.durable(), spec.shared(), spec.prefetch(), spec.exclusive()));
     }
 
     /** One-way: credit needs no reply, and the JMS client may give it from the delivery listener. */

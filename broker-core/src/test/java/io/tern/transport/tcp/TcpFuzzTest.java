@@ -236,7 +236,7 @@ class TcpFuzzTest {
             case 4 -> new Frame.CheckDestination(corr, randomAddress(r));
             case 5, 6 -> new Frame.AddConsumer(corr, r.nextInt(8), randomAddress(r), pick(r, SELECTORS),
                     r.nextBoolean(), r.nextBoolean() ? "sub-" + r.nextInt(3) : null, r.nextInt(4) == 0,
-                    r.nextInt(4) == 0, r.nextInt(10) - 1);
+                    r.nextInt(4) == 0, r.nextInt(10) - 1, r.nextInt(4) == 0);
             // credit for consumers that do not exist: the broker ignores it (too much for one that does is fatal)
             case 7 -> new Frame.AddCredit(100 + r.nextInt(8), 1 + r.nextInt(3));
             case 8 -> new Frame.RemoveConsumer(corr, r.nextInt(8));

@@ -61,7 +61,7 @@ class TcpHeartbeatTest {
             }
             try (RawPeer vanishing = RawPeer.connect(TcpTestSupport.port(broker))) {
                 vanishing.handshake(0);
-                vanishing.send(new Frame.AddConsumer(1, 1, Address.queue("work"), null, false, null, false, false, 10));
+                vanishing.send(new Frame.AddConsumer(1, 1, Address.queue("work"), null, false, null, false, false, 10, false));
                 Set<Long> delivered = new HashSet<>();
                 while (delivered.size() < 5) {
                     Frame f = vanishing.read();

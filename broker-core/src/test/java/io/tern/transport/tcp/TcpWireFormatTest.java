@@ -57,7 +57,7 @@ class TcpWireFormatTest {
                 new Frame.Send(10, 11, new byte[] {1, 2, 3}),
                 new Frame.CheckDestination(12, Address.queue("q")),
                 new Frame.AddConsumer(13, 14, new Address(Address.Kind.TEMP_TOPIC, "t"), "a > 1", true, "sub", true,
-                        false, 100),
+                        false, 100, true),
                 new Frame.AddCredit(15, 16),
                 new Frame.RemoveConsumer(17, 18),
                 new Frame.Acknowledge(19, new long[] {1, -1, Long.MIN_VALUE}),
