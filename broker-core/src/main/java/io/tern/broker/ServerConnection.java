@@ -103,6 +103,7 @@ public final class ServerConnection implements BrokerConnection {
     }
 
     private Object resolve(Address address) throws JMSException {
+        checkName(address);
         return address.isTopic() ? broker.destinations().topic(address) : broker.destinations().queue(address);
     }
 
@@ -162,6 +163,11 @@ public final class ServerConnection implements BrokerConnection {
             throw new IllegalStateException("consumer " + spec.consumerId() + " exists already");
         }
         Address address = spec.address();
+        checkName(address);
+        if ((spec.durable() || spec.shared())
+                && (spec.subscriptionName() == null || spec.subscriptionName().isEmpty())) {
+            throw new JMSException("a durable or shared subscription needs a name");
+        }
         if (address.isTemporary()) {
             ServerConnection owner = broker.destinations().temporaryOwner(address);
             if (owner == null) {
@@ -479,6 +485,14 @@ public final class ServerConnection implements BrokerConnection {
         broker.connectionClosed(this);
         if (cause != null) {
             listener.onConnectionFailure(cause);
+        }
+    }
+
+    /** Clients of any transport may send any name; the broker refuses the invalid ones itself. */
+    private static void checkName(Address address) throws JMSException {
+        String reason = Address.invalidNameReason(address.name());
+        if (reason != null) {
+            throw new InvalidDestinationException(reason);
         }
     }
 
