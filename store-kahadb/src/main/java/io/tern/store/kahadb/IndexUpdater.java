@@ -351,7 +351,9 @@ final class IndexUpdater {
         }
         byte[] key = IndexKeys.message(d.id, r.sequence());
         if (batch.get(key) != null) {
-            LOG.debug("{} already holds sequence {}; the record at {} is skipped", d, r.sequence(), location);
+            // Submission refuses a sequence already stored, so only a rebuild from a journal whose
+            // cleanup history is unusual can get here.
+            LOG.warn("{} already holds sequence {}; the record at {} is skipped", d, r.sequence(), location);
             return;
         }
         d.lastSequence.accumulateAndGet(r.sequence(), Math::max);

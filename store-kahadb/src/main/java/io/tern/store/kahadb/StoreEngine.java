@@ -185,6 +185,8 @@ final class StoreEngine implements AutoCloseable {
             registry.nextPrepareOrder = updater.nextPrepareOrder();
             for (DestinationState d : registry.byId.values()) {
                 d.highestSubmitted = d.lastSequence.get();
+                LOG.debug("kahadb {}: {} holds {} messages, last sequence {}", config.directory(), d.address,
+                        d.count.get(), d.lastSequence.get());
             }
             List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(found));
             found.clear();
