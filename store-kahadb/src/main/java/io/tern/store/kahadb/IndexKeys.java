@@ -1,7 +1,5 @@
 package io.tern.store.kahadb;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * The keys of the LevelDB index. Each starts with one byte naming what it indexes, followed by
  * big-endian numbers, so LevelDB's byte order is numeric order and a prefix scan lists one
@@ -14,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  *   'C' destination sub sequence  a topic subscription's claim on a message: its delivery count
  *   'S' destination sub           a durable subscription: its info, count, location
  *   'X' order                     a prepared transaction: its location
- *   'P' destination producerId    the duplicate-detection window of one producer on one destination
+ *   'P' destination producer      duplicate detection (see DuplicateIndex)
  *   'L' segment offset            a live record at that journal location: what it is (for compaction)
  *   'G' segment                   a journal segment's live records, live bytes and references
  * </pre>
@@ -82,15 +80,6 @@ final class IndexKeys {
 
     static byte[] prepared(long order) {
         return key(PREPARED, order);
-    }
-
-    static byte[] producer(long destinationId, String producerId) {
-        byte[] id = producerId.getBytes(StandardCharsets.UTF_8);
-        byte[] k = new byte[9 + id.length];
-        k[0] = PRODUCER;
-        putLong(k, 1, destinationId);
-        System.arraycopy(id, 0, k, 9, id.length);
-        return k;
     }
 
     static byte[] producers(long destinationId) {
