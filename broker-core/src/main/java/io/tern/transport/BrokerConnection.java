@@ -58,6 +58,27 @@ public interface BrokerConnection {
     void commit(long transactionId, long[] acknowledged) throws JMSException;
 
     /**
+     * Commits like {@link #commit} and records the outcome under {@code outcomeKey}, a key the client
+     * chose for this transaction and never reuses, so that a client that lost the reply (a failover
+     * client whose connection dropped) can ask {@link #transactionCommitted} on its next connection. The
+     * broker writes the key into the store with the transaction's own writes, so the answer survives a
+     * restart. A commit whose key was already answered "not committed" is refused with
+     * {@code TransactionRolledBackException} and rolled back.
+     */
+    default void commit(long transactionId, long[] acknowledged, String outcomeKey) throws JMSException {
+        throw new JMSException("this transport cannot record transaction outcomes");
+    }
+
+    /**
+     * Whether the transaction committed under {@code outcomeKey} committed. Waits while that commit is
+     * still in progress on this broker. False is final: a commit with that key that arrives later is
+     * refused, so the client may tell its application the transaction rolled back.
+     */
+    default boolean transactionCommitted(String outcomeKey) throws JMSException {
+        throw new JMSException("this transport cannot report transaction outcomes");
+    }
+
+    /**
      * Prepares a transaction for two-phase commit under a global ID: its sends and acknowledgements are
      * stored as prepared (surviving a restart) and held until {@link #commitPrepared} or
      * {@link #rollbackPrepared}. Returns false when it had nothing to do (read-only; nothing is kept).
