@@ -55,6 +55,11 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
     /** Once anything else has been done, the client ID may no longer be set (spec 6.1.2). */
     private volatile boolean clientIdFrozen;
     private volatile ExceptionListener exceptionListener;
+    private volatile TransportListener transportListener;
+    /** Runs the transport listener's events in order; created with the first event. Guarded by this monitor. */
+    private java.util.concurrent.ExecutorService transportEvents;
+    /** Whether the application was told of an interruption not yet followed by a resumption. */
+    private final java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
 
     TernConnection(int prefetch) {
         this.prefetch = prefetch;
@@ -98,7 +103,70 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
             public void onConnectionFailure(Exception cause) {
                 connectionFailed(cause);
             }
+
+            @Override
+            public void transportInterrupted() {
+                for (TernSession s : sessions) {
+                    s.transportInterrupted();
+                }
+                if (interrupted.compareAndSet(false, true)) {
+                    notifyTransportListener(true);
+                }
+            }
+
+            @Override
+            public void transportResumed() {
+                if (interrupted.compareAndSet(true, false)) {
+                    notifyTransportListener(false);
+                }
+            }
         };
+    }
+
+    private void notifyTransportListener(boolean interruption) {
+        TransportListener l = transportListener;
+        if (l == null) {
+            return;
+        }
+        java.util.concurrent.ExecutorService events;
+        synchronized (this) {
+            if (transportEvents == null) {
+                transportEvents = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "tern-transport-listener");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            events = transportEvents;
+        }
+        try {
+            events.execute(() -> {
+                try {
+                    if (interruption) {
+                        l.transportInterrupted();
+                    } else {
+                        l.transportResumed();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("A TransportListener threw", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Connection closed; transport event not delivered");
+        }
+    }
+
+    /** The listener told when a {@code failover:} connection loses its broker and when it is back. */
+    public TransportListener getTransportListener() {
+        return transportListener;
+    }
+
+    /**
+     * Sets the listener told when a {@code failover:} connection loses its broker and when it is back (see
+     * {@link TransportListener}); null for none. Other connections never call it.
+     */
+    public void setTransportListener(TransportListener listener) {
+        this.transportListener = listener;
     }
 
     private void releaseQuietly(long deliveryId) {
@@ -217,6 +285,17 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
         }
         sessions.clear();
         broker.close();
+        shutdownTransportEvents();
+    }
+
+    private void shutdownTransportEvents() {
+        java.util.concurrent.ExecutorService events;
+        synchronized (this) {
+            events = transportEvents;
+        }
+        if (events != null) {
+            events.shutdown();
+        }
     }
 
     private void connectionFailed(Exception cause) {
@@ -229,6 +308,7 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
         for (TernSession s : sessions) {
             s.connectionLost();
         }
+        shutdownTransportEvents();
         ExceptionListener listener = exceptionListener;
         if (listener != null) {
             JMSException e = JmsExceptions.fromFailure(cause);

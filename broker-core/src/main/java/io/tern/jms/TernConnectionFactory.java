@@ -3,6 +3,8 @@ package io.tern.jms;
 import io.tern.transport.BrokerConnection;
 import io.tern.transport.DeliveryListener;
 import io.tern.transport.TransportUri;
+import io.tern.transport.failover.FailoverBrokerConnection;
+import io.tern.transport.failover.FailoverUri;
 import io.tern.transport.tcp.TcpBrokerConnection;
 import io.tern.transport.vm.VmTransport;
 import jakarta.jms.Connection;
@@ -25,6 +27,8 @@ import java.util.Map;
  * ConnectionFactory cf = new TernConnectionFactory("vm://orders");                 // a broker in this JVM
  * ConnectionFactory cf = new TernConnectionFactory("vm://test?create=true&broker.persistent=false");
  * ConnectionFactory cf = new TernConnectionFactory("tcp://broker-host:61616");        // over the network
+ * ConnectionFactory cf = new TernConnectionFactory(
+ *         "failover:(tcp://master:61616,tcp://slave:61616)?randomize=false");            // survives a lost broker
  * }</pre>
  *
  * <p>URL options for the client: {@code jms.prefetch} (messages a consumer buffers, default 1000) and
@@ -42,6 +46,7 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
     private volatile String brokerURL;
     private volatile String clientID;
     private volatile int prefetch = DEFAULT_PREFETCH;
+    private transient volatile TransportListener transportListener;
 
     public TernConnectionFactory() {
         this("vm://tern");
@@ -78,6 +83,18 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
             throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
         }
         this.prefetch = prefetch;
+    }
+
+    public TransportListener getTransportListener() {
+        return transportListener;
+    }
+
+    /**
+     * A listener every connection of this factory is given, told when a {@code failover:} connection loses its
+     * broker and when it is back (see {@link TransportListener}). Not serialized with the factory.
+     */
+    public void setTransportListener(TransportListener transportListener) {
+        this.transportListener = transportListener;
     }
 
     @Override
@@ -146,21 +163,16 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
     }
 
     TernConnection open() throws JMSException {
+        if (FailoverUri.isFailover(brokerURL)) {
+            return openFailover(FailoverUri.parse(brokerURL));
+        }
         TransportUri uri = TransportUri.parse(brokerURL);
         Map<String, String> transportParameters = new LinkedHashMap<>(uri.parameters());
         int connectionPrefetch = prefetch;
         String connectionClientId = clientID;
         String p = transportParameters.remove("jms.prefetch");
         if (p != null) {
-            try {
-                connectionPrefetch = Integer.parseInt(p);
-            } catch (NumberFormatException e) {
-                connectionPrefetch = 0;
-            }
-            if (connectionPrefetch < 1) {
-                throw new JMSException("broker URL '" + brokerURL + "': jms.prefetch='" + p
-                        + "' is not a whole number of at least 1");
-            }
+            connectionPrefetch = parsePrefetch(p);
         }
         String c = transportParameters.remove("jms.clientID");
         if (c != null) {
@@ -169,6 +181,48 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
         TransportUri transportUri = new TransportUri(uri.text(), uri.scheme(), uri.target(), transportParameters);
         TernConnection connection = newConnection(connectionPrefetch);
         connection.attach(connect(transportUri, connection.deliveryListener()));
+        return configure(connection, connectionClientId);
+    }
+
+    private int parsePrefetch(String p) throws JMSException {
+        int n;
+        try {
+            n = Integer.parseInt(p);
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            throw new JMSException("broker URL '" + brokerURL + "': jms.prefetch='" + p
+                    + "' is not a whole number of at least 1");
+        }
+        return n;
+    }
+
+    /** A failover connection: the {@code jms.*} options follow the list of brokers, the rest is failover's. */
+    private TernConnection openFailover(FailoverUri uri) throws JMSException {
+        Map<String, String> options = new LinkedHashMap<>(uri.clientOptions());
+        int connectionPrefetch = prefetch;
+        String connectionClientId = clientID;
+        String p = options.remove("jms.prefetch");
+        if (p != null) {
+            connectionPrefetch = parsePrefetch(p);
+        }
+        String c = options.remove("jms.clientID");
+        if (c != null) {
+            connectionClientId = c;
+        }
+        if (!options.isEmpty()) {
+            throw new JMSException("broker URL '" + brokerURL + "': unknown option '" + options.keySet().iterator().next()
+                    + "'; the connection factory accepts jms.prefetch and jms.clientID");
+        }
+        TernConnection connection = newConnection(connectionPrefetch);
+        connection.attach(FailoverBrokerConnection.connect(uri, connection.deliveryListener(),
+                TernConnectionFactory::connect));
+        return configure(connection, connectionClientId);
+    }
+
+    private TernConnection configure(TernConnection connection, String connectionClientId) throws JMSException {
+        connection.setTransportListener(transportListener);
         if (connectionClientId != null) {
             try {
                 connection.setClientIDFromFactory(connectionClientId);
@@ -188,7 +242,7 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
             return TcpBrokerConnection.connect(uri, listener);
         }
         throw new JMSException("broker URL '" + uri.text() + "': unsupported scheme '" + uri.scheme()
-                + "'; this version supports vm:// and tcp://");
+                + "'; this version supports vm://, tcp:// and failover:(...)");
     }
 
     @Override

@@ -394,6 +394,22 @@ public class TernMessageConsumer implements QueueReceiver, TopicSubscriber {
         session.consumerClosed(this);
     }
 
+    /**
+     * Drops the buffered deliveries of a connection that failed over: they can no longer be acknowledged and
+     * come again on the new one. Credit starts again from the prefetch there, so nothing is owed.
+     */
+    void purge() {
+        lock.lock();
+        try {
+            buffer.clear();
+        } finally {
+            lock.unlock();
+        }
+        synchronized (this) {
+            creditOwed = 0;
+        }
+    }
+
     void connectionLost() {
         lock.lock();
         try {

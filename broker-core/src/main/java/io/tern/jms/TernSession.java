@@ -261,6 +261,9 @@ public class TernSession implements Session, QueueSession, TopicSession {
         transactionId = connection.nextId();
         try {
             connection.broker().commit(tx, acks);
+        } catch (jakarta.jms.TransactionRolledBackException | io.tern.transport.TransactionOutcomeUnknownException e) {
+            // Both say exactly what happened; an unknown outcome must never pass for a rollback.
+            throw e;
         } catch (JMSException e) {
             jakarta.jms.TransactionRolledBackException rolledBack = new jakarta.jms.TransactionRolledBackException(
                     "the transaction was rolled back: " + e.getMessage());
@@ -359,6 +362,20 @@ public class TernSession implements Session, QueueSession, TopicSession {
                     unacknowledged.add(delivery.deliveryId());
                 }
             }
+        }
+    }
+
+    /**
+     * A failover connection lost its broker: what the consumers buffered is stale (the broker gives it to a
+     * consumer again) and is dropped, and DUPS_OK acknowledgements held back can no longer be sent (those
+     * messages come again, which DUPS_OK allows).
+     */
+    void transportInterrupted() {
+        for (TernMessageConsumer c : consumers) {
+            c.purge();
+        }
+        synchronized (this) {
+            lazyAcks.clear();
         }
     }
 

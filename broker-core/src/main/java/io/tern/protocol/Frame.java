@@ -92,10 +92,18 @@ public sealed interface Frame {
         }
     }
 
+    /** The reply to a TxOutcome: whether the transaction committed under that outcome key committed. */
+    record Outcome(long correlationId, boolean committed) implements Frame {
+        public FrameType type() {
+            return FrameType.OUTCOME;
+        }
+    }
+
     /**
      * What a client asks of a broker. Every command but {@link AddCredit} and a {@link Release} with
      * correlation ID 0 (which get no reply) gets exactly one reply naming its correlation ID: Error, or else Ok (a browse first sends its
-     * chunks), Prepared for a {@link Prepare}, PreparedList for a {@link RecoverPrepared}.
+     * chunks), Prepared for a {@link Prepare}, PreparedList for a {@link RecoverPrepared}, Outcome for a
+     * {@link TxOutcome}.
      */
     sealed interface Command extends Frame {
 
@@ -122,6 +130,10 @@ public sealed interface Frame {
             R release(Release c);
 
             R commit(Commit c);
+
+            R commitRecorded(CommitRecorded c);
+
+            R txOutcome(TxOutcome c);
 
             R rollback(Rollback c);
 
@@ -248,6 +260,40 @@ public sealed interface Frame {
 
         public <R> R accept(Handler<R> h) {
             return h.commit(this);
+        }
+    }
+
+    /**
+     * Commits like {@link Commit} and records the outcome under a key the client chose, so that a client that
+     * lost the reply can ask with {@link TxOutcome} on its next connection (protocol 1.1).
+     */
+    record CommitRecorded(long correlationId, long transactionId, String outcomeKey, long[] acknowledged)
+            implements Command {
+        public CommitRecorded {
+            Objects.requireNonNull(outcomeKey, "outcomeKey");
+        }
+
+        public FrameType type() {
+            return FrameType.COMMIT_RECORDED;
+        }
+
+        public <R> R accept(Handler<R> h) {
+            return h.commitRecorded(this);
+        }
+    }
+
+    /** Asks whether the transaction committed under an outcome key committed; the reply is Outcome (1.1). */
+    record TxOutcome(long correlationId, String outcomeKey) implements Command {
+        public TxOutcome {
+            Objects.requireNonNull(outcomeKey, "outcomeKey");
+        }
+
+        public FrameType type() {
+            return FrameType.TX_OUTCOME;
+        }
+
+        public <R> R accept(Handler<R> h) {
+            return h.txOutcome(this);
         }
     }
 

@@ -32,7 +32,9 @@ public final class FrameCodec {
     /** Peers refuse a Hello of any other major version. */
     public static final int MAJOR_VERSION = 1;
     /** Minor versions add only what an older peer of the same major can ignore. */
-    public static final int MINOR_VERSION = 0;
+    public static final int MINOR_VERSION = 1;
+    /** The first minor version with COMMIT_RECORDED, TX_OUTCOME and OUTCOME (transaction outcomes). */
+    public static final int OUTCOME_MINOR_VERSION = 1;
     /** Bytes of the length prefix of every frame. */
     public static final int LENGTH_FIELD_SIZE = 4;
     /** The largest frame (type byte and body) a peer accepts unless configured otherwise: 100 MiB. */
@@ -101,6 +103,11 @@ public final class FrameCodec {
                 for (GlobalTransactionId xid : p.transactions()) {
                     writeXid(out, xid);
                 }
+            }
+            case OUTCOME -> {
+                Frame.Outcome o = (Frame.Outcome) frame;
+                out.writeLong(o.correlationId());
+                out.writeByte(o.committed() ? 1 : 0);
             }
             case SET_CLIENT_ID -> {
                 Frame.SetClientId c = (Frame.SetClientId) frame;
@@ -202,6 +209,18 @@ public final class FrameCodec {
                 writeXid(out, c.xid());
             }
             case RECOVER_PREPARED -> out.writeLong(((Frame.RecoverPrepared) frame).correlationId());
+            case COMMIT_RECORDED -> {
+                Frame.CommitRecorded c = (Frame.CommitRecorded) frame;
+                out.writeLong(c.correlationId());
+                out.writeLong(c.transactionId());
+                writeString(out, c.outcomeKey());
+                writeIds(out, c.acknowledged());
+            }
+            case TX_OUTCOME -> {
+                Frame.TxOutcome c = (Frame.TxOutcome) frame;
+                out.writeLong(c.correlationId());
+                writeString(out, c.outcomeKey());
+            }
         }
         int tailLength = tail == null ? 0 : tail.length;
         out.setInt(0, out.readableBytes() - LENGTH_FIELD_SIZE + tailLength);
@@ -265,6 +284,7 @@ public final class FrameCodec {
                 }
                 yield new Frame.PreparedList(correlationId, xids);
             }
+            case OUTCOME -> new Frame.Outcome(in.readLong("correlation ID"), in.readBoolean("committed"));
             case SET_CLIENT_ID -> new Frame.SetClientId(in.readLong("correlation ID"), in.readString("client ID"));
             case SEND -> new Frame.Send(in.readLong("correlation ID"), in.readLong("transaction ID"), in.readRest());
             case CHECK_DESTINATION -> new Frame.CheckDestination(in.readLong("correlation ID"),
@@ -310,6 +330,9 @@ public final class FrameCodec {
             case ROLLBACK_PREPARED -> new Frame.RollbackPrepared(in.readLong("correlation ID"),
                     in.readXid("transaction"));
             case RECOVER_PREPARED -> new Frame.RecoverPrepared(in.readLong("correlation ID"));
+            case COMMIT_RECORDED -> new Frame.CommitRecorded(in.readLong("correlation ID"),
+                    in.readLong("transaction ID"), in.readName("outcome key"), in.readIds("acknowledged delivery IDs"));
+            case TX_OUTCOME -> new Frame.TxOutcome(in.readLong("correlation ID"), in.readName("outcome key"));
         };
         in.end();
         return f;

@@ -13,6 +13,7 @@ public enum FrameType {
     BROWSE_CHUNK(6),
     PREPARED(7),
     PREPARED_LIST(8),
+    OUTCOME(9),
     SET_CLIENT_ID(16),
     SEND(17),
     CHECK_DESTINATION(18),
@@ -31,7 +32,9 @@ public enum FrameType {
     PREPARE(31),
     COMMIT_PREPARED(32),
     ROLLBACK_PREPARED(33),
-    RECOVER_PREPARED(34);
+    RECOVER_PREPARED(34),
+    COMMIT_RECORDED(35),
+    TX_OUTCOME(36);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

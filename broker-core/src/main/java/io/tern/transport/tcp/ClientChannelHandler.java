@@ -122,6 +122,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
             known = calls.succeeded(p.correlationId(), p.prepared());
         } else if (frame instanceof Frame.PreparedList p) {
             known = calls.succeeded(p.correlationId(), p.transactions());
+        } else if (frame instanceof Frame.Outcome o) {
+            known = calls.succeeded(o.correlationId(), o.committed());
         } else if (frame instanceof Frame.Heartbeat) {
             known = true;
         } else {

@@ -244,6 +244,23 @@ final class CommandDispatcher implements Frame.Command.Handler<CompletionStage<V
     }
 
     @Override
+    public CompletionStage<Void> commitRecorded(Frame.CommitRecorded c) {
+        return replyTo(c.correlationId(),
+                () -> connection.commit(c.transactionId(), c.acknowledged(), c.outcomeKey()));
+    }
+
+    /** May wait while that commit is still in progress on the broker: only this connection's commands wait. */
+    @Override
+    public CompletionStage<Void> txOutcome(Frame.TxOutcome c) {
+        try {
+            out.write(new Frame.Outcome(c.correlationId(), connection.transactionCommitted(c.outcomeKey())));
+        } catch (JMSException | RuntimeException e) {
+            reply(c.correlationId(), e);
+        }
+        return DONE;
+    }
+
+    @Override
     public CompletionStage<Void> rollback(Frame.Rollback c) {
         return replyTo(c.correlationId(), () -> connection.rollback(c.transactionId(), c.seen()));
     }

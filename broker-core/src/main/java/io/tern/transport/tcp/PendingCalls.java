@@ -22,7 +22,7 @@ final class PendingCalls {
 
     /**
      * One command waiting for its reply. An Ok completes it with the browsed messages (an empty list for
-     * other commands); a Prepared with its Boolean; a PreparedList with the list of transaction IDs.
+     * other commands); a Prepared or an Outcome with its Boolean; a PreparedList with the list of transaction IDs.
      */
     static final class Call {
         private final long id;

@@ -58,6 +58,8 @@ public final class TcpBrokerConnection implements BrokerConnection {
     private final PendingCalls calls;
     private final String brokerName;
     private final int brokerMaxFrameSize;
+    private final int brokerMinorVersion;
+    private final int brokerInactivityTimeoutMillis;
     private final SendWindow sendWindow;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -70,6 +72,8 @@ public final class TcpBrokerConnection implements BrokerConnection {
         this.calls = calls;
         this.brokerName = brokerHello.peerName();
         this.brokerMaxFrameSize = brokerHello.maxFrameSize();
+        this.brokerMinorVersion = brokerHello.minorVersion();
+        this.brokerInactivityTimeoutMillis = brokerHello.inactivityTimeoutMillis();
         this.sendWindow = new SendWindow(sendWindowSize);
     }
 
@@ -176,6 +180,19 @@ public final class TcpBrokerConnection implements BrokerConnection {
         return address;
     }
 
+    /**
+     * How long the broker waits for a silent client before it declares it dead and releases what it held
+     * (its client ID, its consumers); 0 when the broker does not detect dead clients.
+     */
+    public int brokerInactivityTimeoutMillis() {
+        return brokerInactivityTimeoutMillis;
+    }
+
+    /** Whether the connection is still up: not closed by the application, nor ended by the broker or network. */
+    public boolean isOpen() {
+        return isUsable();
+    }
+
     @Override
     public String brokerName() {
         return brokerName;
@@ -269,6 +286,27 @@ public final class TcpBrokerConnection implements BrokerConnection {
     @Override
     public void commit(long transactionId, long[] acknowledged) throws JMSException {
         call(id -> new Frame.Commit(id, transactionId, acknowledged));
+    }
+
+    @Override
+    public void commit(long transactionId, long[] acknowledged, String outcomeKey) throws JMSException {
+        requireOutcomes();
+        call(id -> new Frame.CommitRecorded(id, transactionId, outcomeKey, acknowledged));
+    }
+
+    @Override
+    public boolean transactionCommitted(String outcomeKey) throws JMSException {
+        requireOutcomes();
+        return (Boolean) call(id -> new Frame.TxOutcome(id, outcomeKey));
+    }
+
+    /** A 1.0 broker would take the outcome commands for a protocol violation; refuse them here instead. */
+    private void requireOutcomes() throws JMSException {
+        if (brokerMinorVersion < FrameCodec.OUTCOME_MINOR_VERSION) {
+            throw new JMSException("the broker at " + address + " speaks protocol version " + FrameCodec.MAJOR_VERSION
+                    + "." + brokerMinorVersion + ", which cannot record transaction outcomes (1."
+                    + FrameCodec.OUTCOME_MINOR_VERSION + " can); upgrade the broker to use failover with transactions");
+        }
     }
 
     @Override

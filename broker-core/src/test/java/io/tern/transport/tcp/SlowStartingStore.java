@@ -17,17 +17,17 @@ import java.util.concurrent.CountDownLatch;
  * An in-memory store whose start blocks until released, as a shared or replicated store blocks until this
  * broker may write: it keeps a broker "starting" for as long as a test needs.
  */
-final class SlowStartingStore implements PersistenceAdapter {
+public final class SlowStartingStore implements PersistenceAdapter {
 
     private final MemoryPersistenceAdapter delegate = new MemoryPersistenceAdapter();
     private final CountDownLatch activated = new CountDownLatch(1);
     private final CountDownLatch starting = new CountDownLatch(1);
 
-    void activate() {
+    public void activate() {
         activated.countDown();
     }
 
-    void awaitStarting() throws InterruptedException {
+    public void awaitStarting() throws InterruptedException {
         starting.await();
     }
 

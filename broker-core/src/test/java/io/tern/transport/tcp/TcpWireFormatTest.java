@@ -72,7 +72,10 @@ class TcpWireFormatTest {
                 new Frame.Prepare(29, 30, XID, new long[] {6}),
                 new Frame.CommitPrepared(31, XID),
                 new Frame.RollbackPrepared(32, XID),
-                new Frame.RecoverPrepared(33));
+                new Frame.RecoverPrepared(33),
+                new Frame.Outcome(34, true),
+                new Frame.CommitRecorded(35, 36, "ID:c\u00e9:7", new long[] {8}),
+                new Frame.TxOutcome(37, "ID:c\u00e9:7"));
     }
 
     private static byte[] bytes(Frame frame) {

@@ -1,0 +1,72 @@
+package io.tern.transport.failover;
+
+import io.tern.broker.Broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Brokers with tcp connectors on free loopback ports, free ports nothing listens on, and waiting. */
+final class FailoverTestSupport {
+
+    static final long RECEIVE_TIMEOUT = 10_000;
+    static final long ABSENT_TIMEOUT = 300;
+
+    private FailoverTestSupport() {
+    }
+
+    static String uniqueName(String prefix) {
+        return "failover-" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A started in-memory broker on {@code tcp://127.0.0.1:<free port>}. */
+    static Broker startBroker(String prefix) {
+        return startBroker(prefix, 0);
+    }
+
+    static Broker startBroker(String prefix, int port) {
+        return Broker.builder().name(uniqueName(prefix)).persistent(false)
+                .transportConnector("tcp://127.0.0.1:" + port).build().start();
+    }
+
+    static String tcpUri(Broker broker) {
+        return broker.transportConnectorUris().stream().filter(u -> u.startsWith("tcp://")).findFirst()
+                .orElseThrow(() -> new AssertionError("broker has no tcp connector"));
+    }
+
+    static int port(Broker broker) {
+        String uri = tcpUri(broker);
+        return Integer.parseInt(uri.substring(uri.lastIndexOf(':') + 1));
+    }
+
+    /** A loopback port that nothing listens on (it was free a moment ago). */
+    static int unusedPort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits (up to 20 s) for a condition, failing with {@code what} when it never holds. */
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for: " + what);
+            }
+        }
+    }
+}
