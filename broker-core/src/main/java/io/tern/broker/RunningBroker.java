@@ -42,6 +42,7 @@ final class RunningBroker {
     private final ScheduledExecutorService tasks;
     private final DestinationRegistry destinations;
     private final PreparedTransactions preparedTransactions;
+    private final TransactionOutcomes transactionOutcomes;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, ServerConnection> clientIds = new ConcurrentHashMap<>();
     private final String instanceId;
@@ -64,6 +65,8 @@ final class RunningBroker {
                 config.autoCreateDestinations());
         router.attach(destinations);
         this.preparedTransactions = new PreparedTransactions(store, destinations, config.storeTimeout().toMillis());
+        this.transactionOutcomes = new TransactionOutcomes(store.transactionStore(), config.clock(),
+                config.storeTimeout().toMillis());
         this.instanceId = java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -105,6 +108,10 @@ final class RunningBroker {
 
     PreparedTransactions preparedTransactions() {
         return preparedTransactions;
+    }
+
+    TransactionOutcomes transactionOutcomes() {
+        return transactionOutcomes;
     }
 
     MessageMemory memory() {

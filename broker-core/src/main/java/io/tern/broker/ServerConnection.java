@@ -298,16 +298,86 @@ public final class ServerConnection implements BrokerConnection {
     @Override
     public void commit(long transactionId, long[] acknowledged) throws JMSException {
         checkOpen();
-        TransactionWork work = collect(transactionId, acknowledged);
-        if (!work.operations().isEmpty()) {
-            try {
-                await(broker.store().transactionStore().commit(work.operations()).toCompletableFuture(), "commit");
-            } catch (JMSException e) {
-                work.rolledBack();
-                throw e;
+        commitWork(collect(transactionId, acknowledged), null);
+    }
+
+    @Override
+    public void commit(long transactionId, long[] acknowledged, String outcomeKey) throws JMSException {
+        checkOpen();
+        if (outcomeKey == null || outcomeKey.isEmpty()) {
+            rollback(transactionId, acknowledged);
+            throw new JMSException("a commit's outcome key must not be null or empty; the transaction is rolled back");
+        }
+        try {
+            broker.transactionOutcomes().claim(outcomeKey);
+        } catch (JMSException e) {
+            rollback(transactionId, acknowledged);
+            throw e;
+        }
+        TransactionWork work;
+        try {
+            work = collect(transactionId, acknowledged);
+        } catch (JMSException | RuntimeException e) {
+            broker.transactionOutcomes().abandoned(outcomeKey);
+            throw e;
+        }
+        commitWork(work, outcomeKey);
+    }
+
+    @Override
+    public boolean transactionCommitted(String outcomeKey) throws JMSException {
+        checkOpen();
+        if (outcomeKey == null || outcomeKey.isEmpty()) {
+            throw new JMSException("an outcome key must not be null or empty");
+        }
+        return broker.transactionOutcomes().wasCommitted(outcomeKey);
+    }
+
+    /**
+     * Writes a transaction's operations (with its outcome key, when it has one and writes anything) and
+     * applies its effects. When the store does not answer in time the outcome is unknown: the effects and
+     * the key then follow whatever the store does in the end, and the client is told to ask.
+     */
+    private void commitWork(TransactionWork work, String outcomeKey) throws JMSException {
+        TransactionOutcomes outcomes = broker.transactionOutcomes();
+        if (work.operations().isEmpty()) {
+            work.committed();
+            if (outcomeKey != null) {
+                outcomes.committed(outcomeKey);
             }
+            return;
+        }
+        if (outcomeKey != null) {
+            work.addOperation(new TransactionOperation.RecordOutcome(outcomeKey));
+        }
+        CompletableFuture<Void> stored;
+        try {
+            stored = broker.store().transactionStore().commit(work.operations()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        try {
+            await(stored, "commit");
+        } catch (JMSException e) {
+            stored.whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    work.committed();
+                    if (outcomeKey != null) {
+                        outcomes.committed(outcomeKey);
+                    }
+                } else {
+                    work.rolledBack();
+                    if (outcomeKey != null) {
+                        outcomes.abandoned(outcomeKey);
+                    }
+                }
+            });
+            throw e;
         }
         work.committed();
+        if (outcomeKey != null) {
+            outcomes.committed(outcomeKey);
+        }
     }
 
     @Override

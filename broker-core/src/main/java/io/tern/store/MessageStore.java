@@ -28,6 +28,17 @@ public interface MessageStore {
     CompletionStage<Void> updateDeliveryCount(long sequence, int deliveryCount);
 
     /**
+     * Durably records how far the broker may have dispatched this queue: any stored message with a sequence
+     * at or below {@code mark} may have been handed to a consumer, so after a crash the broker flags it
+     * redelivered unless its delivery count says more. The broker writes it ahead of dispatching; it
+     * replaces the previous mark (it may go down: an orderly stop sets 0 once every delivery was released).
+     */
+    CompletionStage<Void> recordDispatchMark(long mark);
+
+    /** The last dispatch mark recorded (also before a restart), or 0. */
+    long dispatchMark();
+
+    /**
      * Up to {@code max} stored messages with a sequence greater than {@code afterSequence}, in
      * sequence order. This is how the broker recovers at start and pages messages in.
      */

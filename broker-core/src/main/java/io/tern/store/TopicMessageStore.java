@@ -34,6 +34,15 @@ public interface TopicMessageStore {
     /** Records a delivery count for one subscription's message; may be applied lazily. */
     CompletionStage<Void> updateDeliveryCount(String subscriptionKey, long sequence, int deliveryCount);
 
+    /**
+     * Durably records how far the broker may have dispatched a durable subscription (see
+     * {@link MessageStore#recordDispatchMark}); ignored for a subscription the topic does not have.
+     */
+    CompletionStage<Void> recordDispatchMark(String subscriptionKey, long mark);
+
+    /** The last dispatch mark recorded for a subscription (also before a restart), or 0. */
+    long dispatchMark(String subscriptionKey);
+
     /** Up to {@code max} messages still owed to a subscription after {@code afterSequence}, in order. */
     List<StoredMessage> read(String subscriptionKey, long afterSequence, int max) throws IOException;
 

@@ -40,4 +40,15 @@ public sealed interface TransactionOperation {
             Objects.requireNonNull(subscriptionKey, "subscriptionKey");
         }
     }
+
+    /**
+     * Records that the transaction committed under an outcome key the client chose (see
+     * {@link TransactionStore#hasCommitted}): written with the transaction's other operations, so the
+     * key is durable exactly when they are.
+     */
+    record RecordOutcome(String key) implements TransactionOperation {
+        public RecordOutcome {
+            Objects.requireNonNull(key, "key");
+        }
+    }
 }

@@ -44,6 +44,7 @@ import java.util.stream.LongStream;
 
 import static io.tern.store.MessageSnapshotAssertions.assertSnapshotEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -632,6 +633,92 @@ public abstract class PersistenceAdapterContract {
         TopicMessageStore again = adapter.topicStore("unsubscribe");
         assertEquals(List.of(subscription(SUB_B)), again.subscriptions());
         assertMessages(again.read(SUB_B, 0, 10), again.address(), 1, 3);
+    }
+
+    // ---------------------------------------------------------------- what a broker recognises repeats by
+
+    @Test
+    void outcomeKeysOfCommittedTransactionsAreKnownAlsoAfterRestart() throws Exception {
+        MessageStore queue = adapter.queueStore("outcomes");
+        await(adapter.transactionStore().commit(List.of(
+                new QueueAdd("outcomes", 1, message(queue.address(), 1)),
+                new TransactionOperation.RecordOutcome("tx-committed"))));
+        addAll(queue, 2, 2);
+        assertNotNull(failure(() -> adapter.transactionStore().commit(List.of(
+                new QueueAdd("outcomes", 2, message(queue.address(), 2)),
+                new TransactionOperation.RecordOutcome("tx-conflicting")))));
+
+        assertOutcomes();
+        restartAdapter();
+        assertOutcomes();
+        assertEquals(List.of(1L, 2L), sequences(adapter.queueStore("outcomes").read(0, 10)));
+    }
+
+    private void assertOutcomes() throws Exception {
+        TransactionStore transactions = adapter.transactionStore();
+        assertTrue(transactions.hasCommitted("tx-committed"));
+        assertFalse(transactions.hasCommitted("tx-conflicting"), "a commit that failed applied nothing, its key neither");
+        assertFalse(transactions.hasCommitted("tx-never-seen"));
+    }
+
+    @Test
+    void producerHighWaterIsTheHighestSequenceStoredAlsoAfterConsumptionAndRestart() throws Exception {
+        MessageStore queue = adapter.queueStore("marks");
+        TopicMessageStore topic = adapter.topicStore("marks-topic");
+        await(topic.addSubscription(subscription(SUB_A)));
+        await(queue.add(1, fromProducer(queue.address(), 1, "ID:p-queue", 7)));
+        await(queue.add(2, fromProducer(queue.address(), 2, "ID:p-queue", 5)));
+        await(queue.add(3, fromProducer(queue.address(), 3, "ID:p-both", 2)));
+        await(topic.add(1, fromProducer(topic.address(), 1, "ID:p-both", 4), List.of(SUB_A)));
+        await(adapter.transactionStore().commit(List.of(
+                new QueueAdd("marks", 4, fromProducer(queue.address(), 4, "ID:p-tx", 11)))));
+        await(queue.add(5, fromProducer(queue.address(), 5, null, 0)));
+        await(queue.remove(1));
+        await(queue.remove(4));
+        await(topic.acknowledge(SUB_A, 1));
+
+        assertProducerMarks();
+        restartAdapter();
+        assertProducerMarks();
+    }
+
+    private void assertProducerMarks() throws Exception {
+        TransactionStore transactions = adapter.transactionStore();
+        assertEquals(7, transactions.producerHighWater("ID:p-queue"), "the highest, though consumed and not last");
+        assertEquals(4, transactions.producerHighWater("ID:p-both"), "across destinations");
+        assertEquals(11, transactions.producerHighWater("ID:p-tx"), "inside a commit");
+        assertEquals(0, transactions.producerHighWater("ID:p-unknown"));
+    }
+
+    @Test
+    void dispatchMarksAreKeptPerQueueAndSubscriptionAcrossRestart() throws Exception {
+        MessageStore queue = adapter.queueStore("dispatched");
+        TopicMessageStore topic = adapter.topicStore("dispatched-topic");
+        await(topic.addSubscription(subscription(SUB_A)));
+        await(topic.addSubscription(subscription(SUB_B)));
+        assertEquals(0, queue.dispatchMark());
+        assertEquals(0, topic.dispatchMark(SUB_A));
+        addAll(queue, 1, 3);
+        await(queue.recordDispatchMark(300));
+        await(queue.recordDispatchMark(256));
+        await(topic.recordDispatchMark(SUB_A, 40));
+        await(topic.recordDispatchMark(SubscriptionInfo.keyOf("client", "nobody", false), 9));
+        assertEquals(256, queue.dispatchMark(), "a mark replaces the last one, also a lower one");
+        assertEquals(0, adapter.queueStore("dispatched-other").dispatchMark());
+
+        restartAdapter();
+        assertEquals(256, adapter.queueStore("dispatched").dispatchMark());
+        TopicMessageStore again = adapter.topicStore("dispatched-topic");
+        assertEquals(40, again.dispatchMark(SUB_A));
+        assertEquals(0, again.dispatchMark(SUB_B));
+        assertEquals(List.of(0, 0, 0), deliveryCounts(adapter.queueStore("dispatched").read(0, 10)),
+                "the mark does not change the recorded delivery counts: the broker judges by it");
+    }
+
+    protected static MessageSnapshot fromProducer(Address destination, long sequence, String producerId,
+                                                  long producerSequence) {
+        return message(destination, sequence).toBuilder().producerId(producerId).producerSequence(producerSequence)
+                .build();
     }
 
     // ---------------------------------------------------------------- transactions

@@ -24,6 +24,12 @@ public interface EntryBacking {
 
     List<StoredMessage> read(long afterSequence, int max) throws IOException;
 
+    /** Durably records how far the queue may have dispatched (see {@link MessageStore#recordDispatchMark}). */
+    CompletionStage<Void> recordDispatchMark(long mark);
+
+    /** The dispatch mark recorded last, also before a restart. */
+    long dispatchMark();
+
     long lastSequence();
 
     /** Messages stored for this queue now. */
@@ -53,6 +59,16 @@ public interface EntryBacking {
             @Override
             public List<StoredMessage> read(long afterSequence, int max) throws IOException {
                 return store.read(afterSequence, max);
+            }
+
+            @Override
+            public CompletionStage<Void> recordDispatchMark(long mark) {
+                return store.recordDispatchMark(mark);
+            }
+
+            @Override
+            public long dispatchMark() {
+                return store.dispatchMark();
             }
 
             @Override
@@ -96,6 +112,16 @@ public interface EntryBacking {
             @Override
             public List<StoredMessage> read(long afterSequence, int max) throws IOException {
                 return store.read(subscriptionKey, afterSequence, max);
+            }
+
+            @Override
+            public CompletionStage<Void> recordDispatchMark(long mark) {
+                return store.recordDispatchMark(subscriptionKey, mark);
+            }
+
+            @Override
+            public long dispatchMark() {
+                return store.dispatchMark(subscriptionKey);
             }
 
             @Override

@@ -38,6 +38,7 @@ final class MemoryMessageStore implements MessageStore, MemoryPersistenceAdapter
     private final AtomicLong lastSequence = new AtomicLong();
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong dispatchMark = new AtomicLong();
     /** Set under the adapter's exclusive lock, read under its shared lock. */
     private volatile boolean removed;
 
@@ -81,6 +82,23 @@ final class MemoryMessageStore implements MessageStore, MemoryPersistenceAdapter
                 current = messages.get(sequence);
             }
             return DONE;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> recordDispatchMark(long mark) {
+        return owner.shared(() -> {
+            requireNotRemoved();
+            dispatchMark.set(mark);
+            return DONE;
+        });
+    }
+
+    @Override
+    public long dispatchMark() {
+        return owner.shared(() -> {
+            requireNotRemoved();
+            return dispatchMark.get();
         });
     }
 
@@ -151,6 +169,7 @@ final class MemoryMessageStore implements MessageStore, MemoryPersistenceAdapter
             return false;
         }
         lastSequence.accumulateAndGet(sequence, Math::max);
+        owner.transactions().producerStored(message);
         count.incrementAndGet();
         bytes.addAndGet(size);
         owner.addUsage(size);

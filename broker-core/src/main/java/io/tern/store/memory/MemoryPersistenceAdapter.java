@@ -154,6 +154,10 @@ public final class MemoryPersistenceAdapter implements PersistenceAdapter {
         return transactions;
     }
 
+    MemoryTransactionStore transactions() {
+        return transactions;
+    }
+
     @Override
     public StoreUsage usage() {
         return new StoreUsage(usedBytes.get(), limitBytes);

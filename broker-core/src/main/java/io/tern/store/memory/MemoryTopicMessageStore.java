@@ -52,6 +52,7 @@ final class MemoryTopicMessageStore implements TopicMessageStore, MemoryPersiste
     private static final class Subscription {
         final SubscriptionInfo info;
         final TreeMap<Long, Integer> owed = new TreeMap<>();
+        long dispatchMark;
 
         Subscription(SubscriptionInfo info) {
             this.info = info;
@@ -143,6 +144,31 @@ final class MemoryTopicMessageStore implements TopicMessageStore, MemoryPersiste
         });
     }
 
+    @Override
+    public CompletionStage<Void> recordDispatchMark(String subscriptionKey, long mark) {
+        return owner.shared(() -> {
+            requireNotRemoved();
+            synchronized (this) {
+                Subscription s = subscriptions.get(subscriptionKey);
+                if (s != null) {
+                    s.dispatchMark = mark;
+                }
+            }
+            return DONE;
+        });
+    }
+
+    @Override
+    public long dispatchMark(String subscriptionKey) {
+        return owner.shared(() -> {
+            requireNotRemoved();
+            synchronized (this) {
+                Subscription s = subscriptions.get(subscriptionKey);
+                return s == null ? 0L : s.dispatchMark;
+            }
+        });
+    }
+
     /** Messages owed to the subscription; empty for an unknown subscription. */
     @Override
     public List<StoredMessage> read(String subscriptionKey, long afterSequence, int max) {
@@ -223,6 +249,7 @@ final class MemoryTopicMessageStore implements TopicMessageStore, MemoryPersiste
             return false;
         }
         lastSequence = Math.max(lastSequence, sequence);
+        owner.transactions().producerStored(message);
         Set<String> claims = new HashSet<>();
         for (String key : subscriptionKeys) {
             if (subscriptions.containsKey(key)) {

@@ -33,8 +33,14 @@ import static io.tern.store.memory.MemoryPersistenceAdapter.requireValidName;
  * stop and start of the adapter and dropped by {@code deleteAllMessages}. A prepared transaction whose
  * commit fails its check stays prepared.
  *
- * <p><b>Threading.</b> Thread-safe: the prepared transactions are only touched under the adapter's
- * exclusive lock.
+ * <p>Outcome keys of committed transactions are kept for the newest {@value #OUTCOMES_KEPT} keys, and
+ * producer high-water marks for the {@value #PRODUCERS_KEPT} producers that stored most recently; like
+ * everything else here they last as long as the adapter object (a broker restarted on the same instance
+ * keeps them).
+ *
+ * <p><b>Threading.</b> Thread-safe: the prepared transactions and the outcome keys are only changed under
+ * the adapter's exclusive lock (outcome keys are read under the shared lock); the producer marks are
+ * guarded by their own monitor, as single-destination adds update them under the shared lock.
  */
 final class MemoryTransactionStore implements TransactionStore {
 
@@ -45,9 +51,26 @@ final class MemoryTransactionStore implements TransactionStore {
     private record Slot(Address destination, long sequence) {
     }
 
+    static final int OUTCOMES_KEPT = 100_000;
+    static final int PRODUCERS_KEPT = 100_000;
+
     private final MemoryPersistenceAdapter owner;
     /** Guarded by the adapter's exclusive lock. */
     private final Map<GlobalTransactionId, Prepared> prepared = new LinkedHashMap<>();
+    /** Written under the adapter's exclusive lock, read under its shared lock; insertion order. */
+    private final Map<String, Boolean> outcomes = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > OUTCOMES_KEPT;
+        }
+    };
+    /** Guarded by its own monitor; the producer that stored least recently goes first. */
+    private final Map<String, Long> producerMarks = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > PRODUCERS_KEPT;
+        }
+    };
 
     MemoryTransactionStore(MemoryPersistenceAdapter owner) {
         this.owner = owner;
@@ -121,6 +144,35 @@ final class MemoryTransactionStore implements TransactionStore {
         });
     }
 
+    @Override
+    public boolean hasCommitted(String outcomeKey) {
+        Objects.requireNonNull(outcomeKey, "outcomeKey");
+        return owner.shared(() -> outcomes.containsKey(outcomeKey));
+    }
+
+    @Override
+    public long producerHighWater(String producerId) {
+        Objects.requireNonNull(producerId, "producerId");
+        return owner.shared(() -> {
+            synchronized (producerMarks) {
+                Long mark = producerMarks.get(producerId);
+                return mark == null ? 0L : mark;
+            }
+        });
+    }
+
+    /** Records a stored message's producer sequence. Caller holds the adapter lock, shared or exclusive. */
+    void producerStored(io.tern.protocol.MessageSnapshot message) {
+        String producerId = message.producerId();
+        long sequence = message.producerSequence();
+        if (producerId == null || sequence <= 0) {
+            return;
+        }
+        synchronized (producerMarks) {
+            producerMarks.merge(producerId, sequence, Math::max);
+        }
+    }
+
     /** Caller holds the adapter's exclusive lock. */
     void clearPrepared() {
         prepared.clear();
@@ -191,6 +243,8 @@ final class MemoryTransactionStore implements TransactionStore {
                 if (topic != null) {
                     topic.acknowledgeNow(ack.subscriptionKey(), ack.sequence());
                 }
+            } else if (op instanceof TransactionOperation.RecordOutcome outcome) {
+                outcomes.put(outcome.key(), Boolean.TRUE);
             }
         }
     }

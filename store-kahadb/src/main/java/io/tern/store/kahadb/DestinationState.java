@@ -37,6 +37,9 @@ final class DestinationState {
     // Owned by the applier.
     boolean indexed;
     Location location;
+    /** The dispatch mark as applied (read by other threads), and the journal segment of its record. */
+    volatile long dispatchMark;
+    volatile long dispatchMarkSegment;
     final Map<Long, SubscriptionState> subscriptionsById = new ConcurrentHashMap<>();
 
     DestinationState(long id, Address address) {

@@ -12,7 +12,10 @@ package io.tern.store.kahadb;
  *   'C' destination sub sequence  a topic subscription's claim on a message: its delivery count
  *   'S' destination sub           a durable subscription: its info, count, location
  *   'X' order                     a prepared transaction: its location
- *   'P' destination producer      duplicate detection (see DuplicateIndex)
+ *   'P' producer                  a producer's highest stored sequence (see ProducerMarks)
+ *   'p' order                     producers by their last raise, oldest first
+ *   'O' key                       a committed transaction's outcome key (see OutcomeKeys)
+ *   'o' order                     outcome keys oldest first
  *   'L' segment offset            a live record at that journal location: what it is (for compaction)
  *   'G' segment                   a journal segment's live records, live bytes and references
  * </pre>
@@ -26,6 +29,9 @@ final class IndexKeys {
     static final byte SUBSCRIPTION = 'S';
     static final byte PREPARED = 'X';
     static final byte PRODUCER = 'P';
+    static final byte PRODUCER_ORDER = 'p';
+    static final byte OUTCOME = 'O';
+    static final byte OUTCOME_ORDER = 'o';
     static final byte LIVE = 'L';
     static final byte SEGMENT = 'G';
 
@@ -34,6 +40,8 @@ final class IndexKeys {
     static final int META_FORMAT = 3;
     static final int META_NEXT_PREPARE_ORDER = 4;
     static final int META_CHECKPOINT = 5;
+    static final int META_OUTCOME_ORDER = 6;
+    static final int META_PRODUCER_ORDER = 7;
 
     private IndexKeys() {
     }
@@ -82,8 +90,12 @@ final class IndexKeys {
         return key(PREPARED, order);
     }
 
-    static byte[] producers(long destinationId) {
-        return key(PRODUCER, destinationId);
+    static byte[] producerOrder(long order) {
+        return key(PRODUCER_ORDER, order);
+    }
+
+    static byte[] outcomeOrder(long order) {
+        return key(OUTCOME_ORDER, order);
     }
 
     static byte[] live(long segmentId, int offset) {

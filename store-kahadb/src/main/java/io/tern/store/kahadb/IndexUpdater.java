@@ -52,7 +52,8 @@ final class IndexUpdater {
     /** A long scan (dropping a big destination) is written in parts of this many changes. */
     private static final int SCAN_FLUSH_CHANGES = 20_000;
     private static final int WINDOW_CACHE_SIZE = 1024;
-    static final int FORMAT_VERSION = 1;
+    /** 2: producer marks and outcome keys replaced the per-destination duplicate windows; dispatch marks. */
+    static final int FORMAT_VERSION = 2;
 
     private final Registry registry;
     private final IndexBatch batch;
@@ -61,7 +62,8 @@ final class IndexUpdater {
     private final Set<DestinationState> dirtyDestinations = new HashSet<>();
     private final Set<SubscriptionState> dirtySubscriptions = new HashSet<>();
     private final Map<AtomicLong, long[]> deltas = new IdentityHashMap<>();
-    private final DuplicateIndex duplicates;
+    private final ProducerMarks producerMarks;
+    private final OutcomeKeys outcomeKeys;
 
     private JournalPosition replayPoint = JournalPosition.ORIGIN;
     private long maxId;
@@ -70,7 +72,8 @@ final class IndexUpdater {
     IndexUpdater(Registry registry, IndexBatch batch) {
         this.registry = registry;
         this.batch = batch;
-        this.duplicates = new DuplicateIndex(batch);
+        this.producerMarks = new ProducerMarks(batch);
+        this.outcomeKeys = new OutcomeKeys(batch);
     }
 
     // ------------------------------------------------------------------ loading
@@ -101,6 +104,8 @@ final class IndexUpdater {
         maxId = next == null ? 0 : new BinaryInput(next).readLong() - 1;
         byte[] order = index.get(IndexKeys.meta(IndexKeys.META_NEXT_PREPARE_ORDER));
         maxOrder = order == null ? 0 : new BinaryInput(order).readLong() - 1;
+        producerMarks.load();
+        outcomeKeys.load();
         index.scan(IndexKeys.of(IndexKeys.DESTINATION), null, (key, value) -> {
             long id = IndexKeys.longAt(key, 0);
             BinaryInput in = new BinaryInput(value);
@@ -110,6 +115,8 @@ final class IndexUpdater {
             d.count.set(in.readLong());
             d.bytes.set(in.readLong());
             d.location = Location.readFrom(in);
+            d.dispatchMark = in.readLong();
+            d.dispatchMarkSegment = in.readLong();
             d.indexed = true;
             registry.byId.put(id, d);
             registry.byAddress.put(d.address, d);
@@ -124,6 +131,8 @@ final class IndexUpdater {
                     in.readString(), in.readString(), in.readString(), in.readBoolean(), in.readBoolean()));
             s.count.set(in.readLong());
             s.location = Location.readFrom(in);
+            s.dispatchMark = in.readLong();
+            s.dispatchMarkSegment = in.readLong();
             s.indexed = true;
             DestinationState d = registry.byId.get(destinationId);
             if (d != null) {
@@ -218,6 +227,14 @@ final class IndexUpdater {
             forget(r, location);
         } else if (record instanceof MoveMessage r) {
             moveMessage(r, location);
+        } else if (record instanceof StoreRecord.Outcomes r) {
+            r.keys().forEach(k -> outcomeKeys.record(k, location.segmentId()));
+        } else if (record instanceof StoreRecord.ProducerMarks r) {
+            for (int i = 0; i < r.highest().length; i++) {
+                producerMarks.raise(r.producerIds().get(i), r.highest()[i], location.segmentId(), true);
+            }
+        } else if (record instanceof StoreRecord.DispatchMark r) {
+            dispatchMark(r, location);
         } else {
             throw new IllegalArgumentException("unknown store record " + record);
         }
@@ -254,6 +271,7 @@ final class IndexUpdater {
                         .writeString(d.address.name()).writeLong(d.lastSequence.get()).writeLong(d.count.get())
                         .writeLong(d.bytes.get());
                 d.location.writeTo(out);
+                out.writeLong(d.dispatchMark).writeLong(d.dispatchMarkSegment);
                 batch.put(IndexKeys.destination(d.id), out.toByteArray());
             }
         }
@@ -264,6 +282,7 @@ final class IndexUpdater {
                         .writeString(s.info.selector()).writeBoolean(s.info.noLocal()).writeBoolean(s.info.shared())
                         .writeLong(s.count.get());
                 s.location.writeTo(out);
+                out.writeLong(s.dispatchMark).writeLong(s.dispatchMarkSegment);
                 batch.put(IndexKeys.subscription(s.destinationId, s.id), out.toByteArray());
             }
         }
@@ -272,7 +291,7 @@ final class IndexUpdater {
             batch.put(IndexKeys.segment(s.segmentId), s.encode());
         }
         dirtySegments.clear();
-        duplicates.flushInto();
+        producerMarks.flushInto();
         batch.put(IndexKeys.meta(IndexKeys.META_REPLAY_POINT), new BinaryOutput(12)
                 .writeLong(replayPoint.segmentId()).writeInt(replayPoint.offset()).toByteArray());
         batch.put(IndexKeys.meta(IndexKeys.META_NEXT_ID), new BinaryOutput(8).writeLong(maxId + 1).toByteArray());
@@ -332,9 +351,6 @@ final class IndexUpdater {
                 dirtySubscriptions.remove(s);
             }
         }
-        scanAndDelete(IndexKeys.producers(d.id), (key, value) -> {
-        });
-        duplicates.forget(d.id);
         dead(d.location);
         reference(location, d.location);
         batch.delete(IndexKeys.destination(d.id));
@@ -359,8 +375,7 @@ final class IndexUpdater {
         d.lastSequence.accumulateAndGet(r.sequence(), Math::max);
         dirtyDestinations.add(d);
         if (r.producerId() != null && r.producerSequence() > 0) {
-            duplicates.mark(d.id, r.producerId(), r.producerSequence(), r.messageFingerprint(),
-                    System.currentTimeMillis());
+            producerMarks.raise(r.producerId(), r.producerSequence(), location.segmentId(), false);
         }
         int claims = 0;
         if (d.address.isTopic()) {
@@ -606,15 +621,34 @@ final class IndexUpdater {
         delta(registry.usedBytes, size);
     }
 
-    // ------------------------------------------------------------------ duplicate detection
+    private void dispatchMark(StoreRecord.DispatchMark r, Location location) {
+        DestinationState d = registry.byId.get(r.destinationId());
+        if (d == null || !d.indexed) {
+            return;
+        }
+        if (r.subscriptionId() == 0) {
+            d.dispatchMark = r.mark();
+            d.dispatchMarkSegment = location.segmentId();
+            dirtyDestinations.add(d);
+            return;
+        }
+        SubscriptionState s = d.subscriptionsById.get(r.subscriptionId());
+        if (s != null && s.indexed) {
+            s.dispatchMark = r.mark();
+            s.dispatchMarkSegment = location.segmentId();
+            dirtySubscriptions.add(s);
+        }
+    }
+
+    // ------------------------------------------------------------------ producer marks and outcome keys
 
     /**
-     * Drops the duplicate windows of producers not seen for {@code idleMillis}, so producers that came
-     * and went do not fill the index. Returns how many were dropped.
+     * Prunes producer marks and outcome keys to their bounds ({@link ProducerMarks#KEPT},
+     * {@link OutcomeKeys#KEPT}). Returns how many entries went.
      */
-    int pruneWindows(long nowMillis, long idleMillis) throws IOException {
+    int pruneHistory() throws IOException {
         flush();
-        int n = duplicates.prune(nowMillis, idleMillis);
+        int n = producerMarks.prune() + outcomeKeys.prune();
         flush();
         return n;
     }

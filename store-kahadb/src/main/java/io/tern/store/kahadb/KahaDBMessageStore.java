@@ -32,7 +32,7 @@ final class KahaDBMessageStore implements MessageStore {
         return destination.address;
     }
 
-    /** Stores a message; a producer's resend of a message stored recently completes without storing it. */
+    /** Stores a message. */
     @Override
     public CompletionStage<Void> add(long sequence, MessageSnapshot message) {
         requireSequence(sequence);
@@ -48,6 +48,19 @@ final class KahaDBMessageStore implements MessageStore {
     @Override
     public CompletionStage<Void> updateDeliveryCount(long sequence, int deliveryCount) {
         return adapter.sharedOn(engine, e -> e.deliveryCount(destination, null, sequence, deliveryCount));
+    }
+
+    @Override
+    public CompletionStage<Void> recordDispatchMark(long mark) {
+        return adapter.sharedOn(engine, e -> e.dispatchMark(destination, null, mark));
+    }
+
+    @Override
+    public long dispatchMark() {
+        return adapter.sharedOn(engine, e -> {
+            e.checkUsable(destination);
+            return destination.dispatchMark;
+        });
     }
 
     @Override

@@ -36,11 +36,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * second; if it is lost (its file removed) the broker is told through
  * {@link ActivationListener#activationLost}; so it is if the journal or index fails.
  *
- * <p><b>Duplicates.</b> A message whose producer ID, producer sequence and message ID match a message
- * stored on the same destination recently (within the last {@value DuplicateIndex#WINDOW} sequences of
- * that producer there, remembered across restarts) is a producer's resend: its {@code add} completes
- * normally and stores nothing, so a failover client's resend is dropped. Messages without a producer
- * ID are never taken for resends.
+ * <p><b>Remembered across destinations.</b> The outcome keys of committed transactions (the newest
+ * {@value OutcomeKeys#KEPT}) and each producer's highest stored sequence (the {@value ProducerMarks#KEPT}
+ * producers that stored most recently), from which the broker recognises a client's repeated commit or
+ * resend after a restart. The store itself stores every message it is given.
  *
  * <p><b>Errors.</b> As the contract suite asks: calls while stopped, and calls on stores handed out
  * before a stop or {@link #removeDestination}, throw {@link IllegalStateException}; a write that

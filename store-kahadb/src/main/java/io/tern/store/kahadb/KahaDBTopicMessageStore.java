@@ -93,6 +93,27 @@ final class KahaDBTopicMessageStore implements TopicMessageStore {
         });
     }
 
+    @Override
+    public CompletionStage<Void> recordDispatchMark(String subscriptionKey, long mark) {
+        return adapter.sharedOn(engine, e -> {
+            SubscriptionState s = destination.subscriptionsByKey.get(subscriptionKey);
+            if (s == null) {
+                e.checkUsable(destination);
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return e.dispatchMark(destination, s, mark);
+        });
+    }
+
+    @Override
+    public long dispatchMark(String subscriptionKey) {
+        return adapter.sharedOn(engine, e -> {
+            e.checkUsable(destination);
+            SubscriptionState s = destination.subscriptionsByKey.get(subscriptionKey);
+            return s == null ? 0L : s.dispatchMark;
+        });
+    }
+
     /** Messages owed to a subscription; empty for a subscription the topic does not have. */
     @Override
     public List<StoredMessage> read(String subscriptionKey, long afterSequence, int max) throws IOException {

@@ -62,6 +62,18 @@ final class KahaDBTransactionStore implements TransactionStore {
         return adapter.shared(StoreEngine::recoverPrepared);
     }
 
+    @Override
+    public boolean hasCommitted(String outcomeKey) {
+        Objects.requireNonNull(outcomeKey, "outcomeKey");
+        return adapter.shared(e -> e.hasCommitted(outcomeKey));
+    }
+
+    @Override
+    public long producerHighWater(String producerId) {
+        Objects.requireNonNull(producerId, "producerId");
+        return adapter.shared(e -> e.producerHighWater(producerId));
+    }
+
     private static List<TransactionOperation> checked(List<TransactionOperation> operations) {
         List<TransactionOperation> ops = List.copyOf(operations);
         for (TransactionOperation op : ops) {

@@ -47,8 +47,8 @@ import java.util.function.Consumer;
  * {@link IndexApplier} under one lock, the <i>append lock</i>, so journal order is the order of the
  * checks and the applier's queue; the caller gets a stage that completes when the journal has the
  * record durably and the index shows it. Checks that depend on writes not yet applied (a sequence
- * already used, a producer sequence already seen) consult small sets of pending keys, removed when the
- * write has been applied; a rejected write never reaches the journal, so a replay never has to judge it.
+ * already used) consult a small set of pending keys, removed when the write has been applied; a rejected
+ * write never reaches the journal, so a replay never has to judge it.
  *
  * <p><b>Reading.</b> Reads go to LevelDB (an iterator is a consistent snapshot) and then to the journal
  * for the message bytes, on the caller's thread. A read holds the segment lock shared, so cleanup never
@@ -70,9 +70,6 @@ final class StoreEngine implements AutoCloseable {
     private record SequenceKey(long destinationId, long sequence) {
     }
 
-    private record ProducerKey(long destinationId, String producerId, long producerSequence, int fingerprint) {
-    }
-
     final KahaDBConfig config;
     final Journal journal;
     final LevelDbIndex index;
@@ -83,7 +80,6 @@ final class StoreEngine implements AutoCloseable {
     final ReentrantLock appendLock = new ReentrantLock();
     final ReentrantReadWriteLock segmentLock = new ReentrantReadWriteLock();
     private final Set<SequenceKey> pendingSequences = ConcurrentHashMap.newKeySet();
-    private final Set<ProducerKey> pendingProducers = ConcurrentHashMap.newKeySet();
     private final List<String> corruptions = new CopyOnWriteArrayList<>();
     private final RecoveryReport recovery;
     private volatile boolean closed;
@@ -358,9 +354,9 @@ final class StoreEngine implements AutoCloseable {
     // ------------------------------------------------------------------ messages
 
     /**
-     * Stores a message in a queue ({@code subscriptionKeys} null) or topic. A producer's resend (same
-     * producer ID and sequence as a message stored on this destination recently) completes normally and
-     * stores nothing. A sequence already used fails the stage with {@link IllegalArgumentException}.
+     * Stores a message in a queue ({@code subscriptionKeys} null) or topic. A sequence already used fails
+     * the stage with {@link IllegalArgumentException}. Resends are the broker's to recognise (by the
+     * producer marks this store keeps): the store stores what it is given.
      */
     CompletableFuture<Void> addMessage(DestinationState d, long sequence, MessageSnapshot message,
                                        Collection<String> subscriptionKeys) {
@@ -372,21 +368,11 @@ final class StoreEngine implements AutoCloseable {
                 return CompletableFuture.failedFuture(new IllegalArgumentException(
                         "sequence " + sequence + " is already stored in " + d.address));
             }
-            ProducerKey producer = producerKey(d, message);
-            if (producer != null && isDuplicate(producer)) {
-                d.highestSubmitted = Math.max(d.highestSubmitted, sequence);
-                LOG.debug("{}: message {} is a resend of producer {} sequence {}; not stored again", d.address,
-                        message.messageId(), message.producerId(), message.producerSequence());
-                return DONE;
-            }
             long[] claims = new long[0];
             if (subscriptionKeys != null) {
                 claims = subscriptionIds(d, subscriptionKeys);
                 if (claims.length == 0) {
                     // Nobody could ever acknowledge it: nothing to store, only its sequence counts.
-                    if (producer != null) {
-                        pendingProducers.remove(producer);
-                    }
                     d.highestSubmitted = Math.max(d.highestSubmitted, sequence);
                     d.lastSequence.accumulateAndGet(sequence, Math::max);
                     return DONE;
@@ -396,16 +382,16 @@ final class StoreEngine implements AutoCloseable {
             pendingSequences.add(key);
             d.highestSubmitted = Math.max(d.highestSubmitted, sequence);
             return append(new AddMessage(d.id, sequence, message.producerId(), message.producerSequence(),
-                    DuplicateIndex.fingerprint(message.messageId()), claims,
-                    encoded), () -> {
-                pendingSequences.remove(key);
-                if (producer != null) {
-                    pendingProducers.remove(producer);
-                }
-            });
+                    fingerprint(message.messageId()), claims, encoded), () -> pendingSequences.remove(key));
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /** The ADD_MESSAGE record's message-ID fingerprint field (kept in the format; nothing reads it now). */
+    private static int fingerprint(String messageId) {
+        int h = messageId == null ? 1 : messageId.hashCode();
+        return h == 0 ? 1 : h;
     }
 
     CompletableFuture<Void> removeMessage(DestinationState d, SubscriptionState s, long sequence) {
@@ -432,6 +418,30 @@ final class StoreEngine implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /** Records how far a queue (s null) or a durable subscription may have been dispatched. */
+    CompletableFuture<Void> dispatchMark(DestinationState d, SubscriptionState s, long mark) {
+        appendLock.lock();
+        try {
+            checkUsable(d);
+            if (s != null && s.removed) {
+                return DONE;
+            }
+            return append(new StoreRecord.DispatchMark(d.id, s == null ? 0 : s.id, mark), null);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    boolean hasCommitted(String outcomeKey) {
+        checkWritable();
+        return OutcomeKeys.contains(index, outcomeKey);
+    }
+
+    long producerHighWater(String producerId) {
+        checkWritable();
+        return ProducerMarks.highWater(index, producerId);
     }
 
     CompletableFuture<Void> clearQueue(DestinationState d) {
@@ -586,14 +596,15 @@ final class StoreEngine implements AutoCloseable {
         }
         List<StoreRecord> records = new ArrayList<>();
         List<SequenceKey> sequences = new ArrayList<>();
-        List<ProducerKey> producers = new ArrayList<>();
         for (TransactionOperation op : operations) {
             if (op instanceof TransactionOperation.QueueAdd add) {
                 DestinationState d = destinationLocked(Address.queue(add.queue()));
-                addInTransaction(d, add.sequence(), add.message(), null, records, sequences, producers);
+                addInTransaction(d, add.sequence(), add.message(), null, records, sequences);
             } else if (op instanceof TransactionOperation.TopicAdd add) {
                 DestinationState d = destinationLocked(Address.topic(add.topic()));
-                addInTransaction(d, add.sequence(), add.message(), add.subscriptionKeys(), records, sequences, producers);
+                addInTransaction(d, add.sequence(), add.message(), add.subscriptionKeys(), records, sequences);
+            } else if (op instanceof TransactionOperation.RecordOutcome outcome) {
+                records.add(new StoreRecord.Outcomes(List.of(outcome.key())));
             } else if (op instanceof TransactionOperation.QueueRemove remove) {
                 DestinationState d = registry.byAddress.get(Address.queue(remove.queue()));
                 if (d != null) {
@@ -623,22 +634,13 @@ final class StoreEngine implements AutoCloseable {
             positions.add(journal.addTransactional(transactionId, 0, r.type(), payload));
         }
         CompletableFuture<JournalPosition> commit = journal.commit(transactionId);
-        return applier.enqueue(new IndexApplier.Write(records, lengths, positions, commit, () -> {
-            sequences.forEach(pendingSequences::remove);
-            producers.forEach(pendingProducers::remove);
-        }));
+        return applier.enqueue(new IndexApplier.Write(records, lengths, positions, commit,
+                () -> sequences.forEach(pendingSequences::remove)));
     }
 
     private void addInTransaction(DestinationState d, long sequence, MessageSnapshot message, List<String> keys,
-                                  List<StoreRecord> records, List<SequenceKey> sequences, List<ProducerKey> producers) {
+                                  List<StoreRecord> records, List<SequenceKey> sequences) {
         d.highestSubmitted = Math.max(d.highestSubmitted, sequence);
-        ProducerKey producer = producerKey(d, message);
-        if (producer != null) {
-            if (isDuplicate(producer)) {
-                return;
-            }
-            producers.add(producer);
-        }
         long[] claims = new long[0];
         if (keys != null) {
             claims = subscriptionIds(d, keys);
@@ -651,8 +653,7 @@ final class StoreEngine implements AutoCloseable {
         pendingSequences.add(key);
         sequences.add(key);
         records.add(new AddMessage(d.id, sequence, message.producerId(), message.producerSequence(),
-                    DuplicateIndex.fingerprint(message.messageId()), claims,
-                MessageCodec.encode(message)));
+                fingerprint(message.messageId()), claims, MessageCodec.encode(message)));
     }
 
     // ------------------------------------------------------------------ checks
@@ -664,31 +665,6 @@ final class StoreEngine implements AutoCloseable {
         }
         return pendingSequences.contains(new SequenceKey(d.id, sequence))
                 || index.get(IndexKeys.message(d.id, sequence)) != null;
-    }
-
-    private static ProducerKey producerKey(DestinationState d, MessageSnapshot message) {
-        if (message.producerId() == null || message.producerSequence() <= 0) {
-            return null;
-        }
-        return new ProducerKey(d.id, message.producerId(), message.producerSequence(),
-                DuplicateIndex.fingerprint(message.messageId()));
-    }
-
-    /**
-     * Whether a producer sequence was stored on the destination recently or is being stored; when not,
-     * reserves it (the caller removes the reservation once the write is applied). Caller holds the
-     * append lock. The index's windows hold every applied add (the applier writes them before it
-     * releases reservations), the reservations every other.
-     */
-    private boolean isDuplicate(ProducerKey k) {
-        if (!pendingProducers.add(k)) {
-            return true;
-        }
-        if (DuplicateIndex.contains(index, k.destinationId(), k.producerId(), k.producerSequence(), k.fingerprint())) {
-            pendingProducers.remove(k);
-            return true;
-        }
-        return false;
     }
 
     private static long[] subscriptionIds(DestinationState d, Collection<String> keys) {

@@ -37,6 +37,9 @@ import java.util.concurrent.TimeoutException;
  * their live records are appended again at the head of the journal and the index moved to the copies,
  * so the old file can go at the next cleanup. Disk use stays proportional to live data however long a
  * message waits. It logs which destination keeps which file when that changes ({@link #pinnedSegments}).
+ * Before deleting files it <i>carries forward</i> what the index holds only from records in them that are
+ * never live (outcome keys, producer marks, dispatch marks), so a rebuilt index still has them; and it
+ * prunes outcome keys and producer marks to their bounds.
  *
  * <p><b>Threads.</b> Its methods run on the maintenance thread, except {@link #checkpoint} and
  * {@link #pinnedSegments}, which are also called by the store's owner; they are synchronized.
@@ -50,8 +53,8 @@ final class StoreMaintenance {
     private static final int COMPACTIONS_PER_CLEANUP = 4;
     /** Live records moved per hold of the append lock. */
     private static final int MOVES_PER_LOCK = 256;
-    /** Producers whose duplicate window is kept this long after their last message. */
-    private static final long PRODUCER_IDLE_MILLIS = TimeUnit.HOURS.toMillis(1);
+    /** Outcome keys or producer marks carried forward per record. */
+    private static final int CARRIED_PER_RECORD = 1000;
 
     private final StoreEngine engine;
     private final ScheduledExecutorService scheduler;
@@ -128,7 +131,7 @@ final class StoreMaintenance {
             }
             moved += n;
         }
-        onApplier(() -> engine.updater.pruneWindows(System.currentTimeMillis(), PRODUCER_IDLE_MILLIS));
+        onApplier(engine.updater::pruneHistory);
         List<SegmentPin> kept = pinnedSegments();
         String pins = kept.toString();
         if (!pins.equals(lastPins)) {
@@ -160,8 +163,8 @@ final class StoreMaintenance {
             }
         }
         List<Long> deleted = new ArrayList<>(deletable);
-        if (deleted.isEmpty()) {
-            return deleted;
+        if (deleted.isEmpty() || !carryForward(deletable)) {
+            return List.of();
         }
         engine.segmentLock.writeLock().lock();
         try {
@@ -177,6 +180,57 @@ final class StoreMaintenance {
         });
         LOG.debug("kahadb {}: deleted journal segments {}", engine.config.directory(), deleted);
         return deleted;
+    }
+
+    /**
+     * Appends again what the index holds only from records in {@code segments}: outcome keys, producer
+     * marks and dispatch marks, none of which is a live record (so none keeps its file). Returns false
+     * when the store closed meanwhile (nothing may be deleted then).
+     */
+    private boolean carryForward(Set<Long> segments) throws IOException {
+        // Keys and producer marks only grow: a value read here that a newer record overtakes meanwhile is
+        // harmless, so they are read without holding writers back.
+        List<String> outcomes = OutcomeKeys.in(engine.index, segments);
+        StoreRecord.ProducerMarks marks = ProducerMarks.in(engine.index, segments);
+        List<CompletableFuture<Void>> written = new ArrayList<>();
+        engine.appendLock.lock();
+        try {
+            if (engine.isClosed()) {
+                return false;
+            }
+            for (int i = 0; i < outcomes.size(); i += CARRIED_PER_RECORD) {
+                List<String> part = outcomes.subList(i, Math.min(outcomes.size(), i + CARRIED_PER_RECORD));
+                written.add(engine.append(new StoreRecord.Outcomes(List.copyOf(part)), null));
+            }
+            for (int i = 0; i < marks.producerIds().size(); i += CARRIED_PER_RECORD) {
+                int end = Math.min(marks.producerIds().size(), i + CARRIED_PER_RECORD);
+                written.add(engine.append(new StoreRecord.ProducerMarks(List.copyOf(marks.producerIds().subList(i, end)),
+                        java.util.Arrays.copyOfRange(marks.highest(), i, end)), null));
+            }
+            // A dispatch mark replaces the last one: its current value is read once the index has applied
+            // everything submitted, and written before anything newer can be.
+            engine.drain(60, TimeUnit.SECONDS);
+            for (DestinationState d : engine.registry.byId.values()) {
+                if (segments.contains(d.dispatchMarkSegment)) {
+                    written.add(engine.append(new StoreRecord.DispatchMark(d.id, 0, d.dispatchMark), null));
+                }
+                for (SubscriptionState sub : d.subscriptionsById.values()) {
+                    if (segments.contains(sub.dispatchMarkSegment)) {
+                        written.add(engine.append(new StoreRecord.DispatchMark(d.id, sub.id, sub.dispatchMark), null));
+                    }
+                }
+            }
+        } finally {
+            engine.appendLock.unlock();
+        }
+        for (CompletableFuture<Void> f : written) {
+            await(f);
+        }
+        if (!written.isEmpty()) {
+            LOG.debug("kahadb {}: carried forward {} outcome keys and {} producer marks out of segments {}",
+                    engine.config.directory(), outcomes.size(), marks.producerIds().size(), segments);
+        }
+        return true;
     }
 
     /** Old, mostly dead files that are kept only for their few live records, oldest first. */

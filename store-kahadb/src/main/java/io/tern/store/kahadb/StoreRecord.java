@@ -34,6 +34,9 @@ sealed interface StoreRecord {
     byte PREPARE_TRANSACTION = 9;
     byte FORGET_TRANSACTION = 10;
     byte MOVE_MESSAGE = 11;
+    byte OUTCOMES = 12;
+    byte PRODUCER_MARKS = 13;
+    byte DISPATCH_MARK = 14;
 
     /** The journal record-type byte. */
     byte type();
@@ -171,6 +174,8 @@ sealed interface StoreRecord {
                     out.writeBytes(MessageCodec.encode(add.message()));
                 } else if (op instanceof TransactionOperation.TopicAcknowledge ack) {
                     out.writeByte(4).writeString(ack.topic()).writeString(ack.subscriptionKey()).writeLong(ack.sequence());
+                } else if (op instanceof TransactionOperation.RecordOutcome outcome) {
+                    out.writeByte(5).writeString(outcome.key());
                 }
             }
             return out.toByteArray();
@@ -206,6 +211,52 @@ sealed interface StoreRecord {
                 out.writeLong(subscriptionIds[i]).writeInt(deliveryCounts[i]);
             }
             return out.writeRaw(message).toByteArray();
+        }
+    }
+
+    /**
+     * Outcome keys of committed transactions: one, inside the commit's journal transaction; or many,
+     * carried forward by cleanup before it deletes the journal file that held them.
+     */
+    record Outcomes(List<String> keys) implements StoreRecord {
+        public byte type() {
+            return OUTCOMES;
+        }
+
+        public byte[] encode() {
+            BinaryOutput out = new BinaryOutput(16 + 40 * keys.size()).writeInt(keys.size());
+            keys.forEach(out::writeString);
+            return out.toByteArray();
+        }
+    }
+
+    /**
+     * Producers' highest stored sequences, carried forward by cleanup before it deletes the journal file
+     * whose ADD_MESSAGE set them.
+     */
+    record ProducerMarks(List<String> producerIds, long[] highest) implements StoreRecord {
+        public byte type() {
+            return PRODUCER_MARKS;
+        }
+
+        public byte[] encode() {
+            BinaryOutput out = new BinaryOutput(16 + 60 * producerIds.size()).writeInt(producerIds.size());
+            for (int i = 0; i < highest.length; i++) {
+                out.writeString(producerIds.get(i)).writeLong(highest[i]);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /** How far a queue (subscription 0) or a durable subscription may have been dispatched; replaces the last. */
+    record DispatchMark(long destinationId, long subscriptionId, long mark) implements StoreRecord {
+        public byte type() {
+            return DISPATCH_MARK;
+        }
+
+        public byte[] encode() {
+            return new BinaryOutput(24).writeLong(destinationId).writeLong(subscriptionId).writeLong(mark)
+                    .toByteArray();
         }
     }
 
@@ -263,6 +314,25 @@ sealed interface StoreRecord {
                     yield new MoveMessage(dest, seq, count, subs, counts,
                             Arrays.copyOfRange(payload, in.position(), payload.length));
                 }
+                case OUTCOMES -> {
+                    int n = checkedCount(in.readInt(), in.remaining() / 4);
+                    List<String> keys = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        keys.add(java.util.Objects.requireNonNull(in.readString()));
+                    }
+                    yield new Outcomes(keys);
+                }
+                case PRODUCER_MARKS -> {
+                    int n = checkedCount(in.readInt(), in.remaining() / 12);
+                    List<String> ids = new ArrayList<>(n);
+                    long[] highest = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        ids.add(java.util.Objects.requireNonNull(in.readString()));
+                        highest[i] = in.readLong();
+                    }
+                    yield new ProducerMarks(ids, highest);
+                }
+                case DISPATCH_MARK -> new DispatchMark(in.readLong(), in.readLong(), in.readLong());
                 default -> throw new CorruptRecordException("unknown store record type " + type);
             };
         } catch (ArrayIndexOutOfBoundsException | NullPointerException | IllegalArgumentException e) {
@@ -330,6 +400,7 @@ sealed interface StoreRecord {
                     }
                     case 4 -> ops.add(new TransactionOperation.TopicAcknowledge(in.readString(), in.readString(),
                             in.readLong()));
+                    case 5 -> ops.add(new TransactionOperation.RecordOutcome(in.readString()));
                     default -> throw new CorruptRecordException("unknown transaction operation tag " + tag);
                 }
             }

@@ -22,6 +22,9 @@ final class SubscriptionState {
     // Owned by the applier.
     boolean indexed;
     Location location;
+    /** The dispatch mark as applied (read by other threads), and the journal segment of its record. */
+    volatile long dispatchMark;
+    volatile long dispatchMarkSegment;
 
     SubscriptionState(long id, long destinationId, SubscriptionInfo info) {
         this.id = id;

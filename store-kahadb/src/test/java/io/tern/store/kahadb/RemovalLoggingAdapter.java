@@ -105,6 +105,14 @@ final class RemovalLoggingAdapter implements PersistenceAdapter {
                 return q.updateDeliveryCount(sequence, deliveryCount);
             }
 
+            public CompletionStage<Void> recordDispatchMark(long mark) {
+                return q.recordDispatchMark(mark);
+            }
+
+            public long dispatchMark() {
+                return q.dispatchMark();
+            }
+
             public List<StoredMessage> read(long afterSequence, int max) throws IOException {
                 List<StoredMessage> page = q.read(afterSequence, max);
                 page.forEach(m -> {
@@ -179,6 +187,14 @@ final class RemovalLoggingAdapter implements PersistenceAdapter {
 
             public Map<GlobalTransactionId, List<TransactionOperation>> recoverPrepared() throws IOException {
                 return t.recoverPrepared();
+            }
+
+            public boolean hasCommitted(String outcomeKey) throws IOException {
+                return t.hasCommitted(outcomeKey);
+            }
+
+            public long producerHighWater(String producerId) throws IOException {
+                return t.producerHighWater(producerId);
             }
         };
     }
