@@ -10,20 +10,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tcp proxy on a free loopback port in front of a broker, for failover tests: {@link #cut()} closes every
- * connection through it (both ends, as a network failure seen by both sides would), and each direction can be
- * made to swallow what it carries, so a command reaches the broker but its reply never comes back, or the
- * command itself is lost. New connections are forwarded normally.
+ * A tcp proxy on a free loopback port in front of a broker, for failover tests. What it does to the
+ * connections already through it: {@link #cut()} closes them (both ends, as a failure both sides see);
+ * {@link #dropReplies()} or {@link #dropCommands()} swallow one direction, so a command reaches the broker but
+ * its reply never comes back, or the command itself is lost; {@link #partition()} swallows both and keeps
+ * the broker's end open whatever the client does, as a network partition would, so the broker notices only
+ * after its inactivity timeout. New connections are always forwarded normally.
  *
- * <p>Threads: one accepting thread and two pumping threads per connection; the drop flags are volatile.
+ * <p>Threads: one accepting thread and two pumping threads per connection; each connection's flags are
+ * volatile.
  */
 final class CuttableProxy implements AutoCloseable {
 
+    /** One client connection and the proxy's connection to the broker for it. */
+    private static final class Pair {
+        final Socket client;
+        final Socket broker;
+        volatile boolean dropReplies;
+        volatile boolean dropCommands;
+        volatile boolean holdBrokerOpen;
+
+        Pair(Socket client, Socket broker) {
+            this.client = client;
+            this.broker = broker;
+        }
+    }
+
     private final ServerSocket server;
     private final int targetPort;
-    private final List<Socket> open = new ArrayList<>();
-    private volatile boolean dropReplies;
-    private volatile boolean dropCommands;
+    private final List<Pair> pairs = new ArrayList<>();
     private volatile boolean closed;
 
     CuttableProxy(int targetPort) throws IOException {
@@ -38,33 +53,38 @@ final class CuttableProxy implements AutoCloseable {
         return "tcp://127.0.0.1:" + server.getLocalPort();
     }
 
-    /** From now on, what the broker writes is swallowed (the client never reads the replies). */
+    private List<Pair> current() {
+        synchronized (pairs) {
+            return new ArrayList<>(pairs);
+        }
+    }
+
+    /** What the broker writes on the current connections is swallowed (the client never reads the replies). */
     void dropReplies() {
-        dropReplies = true;
+        current().forEach(p -> p.dropReplies = true);
     }
 
-    /** From now on, what the client writes is swallowed (the broker never reads the commands). */
+    /** What the client writes on the current connections is swallowed (the broker never reads the commands). */
     void dropCommands() {
-        dropCommands = true;
+        current().forEach(p -> p.dropCommands = true);
     }
 
-    /** Closes every connection through the proxy and forwards normally again. */
+    /** Nothing passes on the current connections any more, and their broker ends stay open until {@link #close}. */
+    void partition() {
+        current().forEach(p -> {
+            p.holdBrokerOpen = true;
+            p.dropReplies = true;
+            p.dropCommands = true;
+        });
+    }
+
+    /** Closes the current connections at both ends (except broker ends held open by a partition). */
     void cut() {
-        List<Socket> sockets;
-        synchronized (open) {
-            sockets = new ArrayList<>(open);
-            open.clear();
-        }
-        for (Socket s : sockets) {
-            closeQuietly(s);
-        }
-        dropReplies = false;
-        dropCommands = false;
-    }
-
-    int connections() {
-        synchronized (open) {
-            return open.size() / 2;
+        for (Pair p : current()) {
+            closeQuietly(p.client);
+            if (!p.holdBrokerOpen) {
+                closeQuietly(p.broker);
+            }
         }
     }
 
@@ -81,28 +101,31 @@ final class CuttableProxy implements AutoCloseable {
                 }
                 client.setTcpNoDelay(true);
                 broker.setTcpNoDelay(true);
-                synchronized (open) {
-                    open.add(client);
-                    open.add(broker);
+                Pair pair = new Pair(client, broker);
+                synchronized (pairs) {
+                    pairs.add(pair);
                 }
-                pump(client, broker, true);
-                pump(broker, client, false);
+                pump(pair, true);
+                pump(pair, false);
             } catch (IOException e) {
-                if (!closed) {
-                    continue;
+                if (closed) {
+                    return;
                 }
-                return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to, boolean toBroker) {
+    private void pump(Pair pair, boolean toBroker) {
+        Socket from = toBroker ? pair.client : pair.broker;
+        Socket to = toBroker ? pair.broker : pair.client;
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    if (toBroker ? dropCommands : dropReplies) {
+                    if (toBroker ? pair.dropCommands : pair.dropReplies) {
                         continue;
                     }
                     out.write(buf, 0, n);
@@ -111,8 +134,10 @@ final class CuttableProxy implements AutoCloseable {
             } catch (IOException e) {
                 // the other pump or a cut closed the sockets
             } finally {
-                closeQuietly(from);
-                closeQuietly(to);
+                closeQuietly(pair.client);
+                if (!pair.holdBrokerOpen) {
+                    closeQuietly(pair.broker);
+                }
             }
         }, "proxy-pump");
         t.setDaemon(true);
@@ -135,6 +160,9 @@ final class CuttableProxy implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
-        cut();
+        for (Pair p : current()) {
+            closeQuietly(p.client);
+            closeQuietly(p.broker);
+        }
     }
 }

@@ -27,12 +27,14 @@ final class FailoverTestSupport {
 
     /** A started in-memory broker on {@code tcp://127.0.0.1:<free port>}. */
     static Broker startBroker(String prefix) {
-        return startBroker(prefix, 0);
+        return Broker.builder().name(uniqueName(prefix)).persistent(false)
+                .transportConnector("tcp://127.0.0.1:0").build().start();
     }
 
-    static Broker startBroker(String prefix, int port) {
+    /** A started in-memory broker on a free port, its tcp connector with the given options. */
+    static Broker startBroker(String prefix, String connectorOptions) {
         return Broker.builder().name(uniqueName(prefix)).persistent(false)
-                .transportConnector("tcp://127.0.0.1:" + port).build().start();
+                .transportConnector("tcp://127.0.0.1:0?" + connectorOptions).build().start();
     }
 
     static String tcpUri(Broker broker) {
