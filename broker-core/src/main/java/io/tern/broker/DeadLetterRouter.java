@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * Moves expired messages to the expiry queue and messages redelivered too often to their dead-letter
  * queue, as copies that say where they came from and why:
  * {@value #ORIGINAL_DESTINATION} ({@code queue://orders}), {@value #REASON}, and for expired ones
- * {@value #ORIGINAL_EXPIRATION}. The copies never expire, so a message cannot bounce between queues.
+ * {@value #ORIGINAL_EXPIRATION}. The copies never expire, so a message cannot bounce between queues. They
+ * keep the message ID but not the producer ID and sequence, so no copy is ever taken for a producer's resend.
  * A message given up by the expiry or dead-letter queue itself is discarded (and logged).
  *
  * <p>Thread-safe: it holds only configuration and the registry, which is thread-safe.
@@ -70,7 +71,11 @@ final class DeadLetterRouter implements MessageRouter {
         properties.put(ORIGINAL_DESTINATION, from.address().toString());
         properties.put(REASON, reason);
         properties.putAll(extra);
+        // A copy is a new message of the broker's, not a send of the original producer: it must never be
+        // judged a resend of one (duplicate detection goes by producer ID and sequence). JMSMessageID stays.
         MessageSnapshot copy = message.toBuilder()
+                .producerId(null)
+                .producerSequence(0)
                 .destination(Address.queue(queue))
                 .expiration(0)
                 .properties(properties)

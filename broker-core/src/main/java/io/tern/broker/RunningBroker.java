@@ -43,6 +43,7 @@ final class RunningBroker {
     private final DestinationRegistry destinations;
     private final PreparedTransactions preparedTransactions;
     private final TransactionOutcomes transactionOutcomes;
+    private final ProducerSequences producerSequences;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, ServerConnection> clientIds = new ConcurrentHashMap<>();
     private final String instanceId;
@@ -67,6 +68,7 @@ final class RunningBroker {
         this.preparedTransactions = new PreparedTransactions(store, destinations, config.storeTimeout().toMillis());
         this.transactionOutcomes = new TransactionOutcomes(store.transactionStore(), config.clock(),
                 config.storeTimeout().toMillis());
+        this.producerSequences = new ProducerSequences(store.transactionStore());
         this.instanceId = java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -108,6 +110,10 @@ final class RunningBroker {
 
     PreparedTransactions preparedTransactions() {
         return preparedTransactions;
+    }
+
+    ProducerSequences producerSequences() {
+        return producerSequences;
     }
 
     TransactionOutcomes transactionOutcomes() {

@@ -121,7 +121,26 @@ public final class ServerConnection implements BrokerConnection {
                     transaction(transactionId).addSend(message);
                     return CompletableFuture.completedFuture(null);
                 }
-                return deliverSend(destination, message);
+                ProducerSequences.Judgement judgement;
+                try {
+                    judgement = broker.producerSequences().judge(message);
+                } catch (java.io.IOException e) {
+                    return CompletableFuture.failedFuture(jmsException("cannot read where producer "
+                            + message.producerId() + " stands from the store: " + e.getMessage(), e));
+                }
+                if (judgement.isResend()) {
+                    LOG.debug("Message {} is a resend of producer {} sequence {}; dropped", message.messageId(),
+                            message.producerId(), message.producerSequence());
+                    return judgement.original();
+                }
+                CompletableFuture<Void> sent;
+                try {
+                    sent = deliverSend(destination, message);
+                } catch (RuntimeException e) {
+                    sent = CompletableFuture.failedFuture(e);
+                }
+                judgement.sent(sent);
+                return sent;
             });
         } catch (JMSException e) {
             return CompletableFuture.failedFuture(e);
@@ -417,8 +436,27 @@ public final class ServerConnection implements BrokerConnection {
         BrokerTransaction tx = transactions.remove(transactionId);
         List<MessageSnapshot> sends = tx == null ? List.of() : tx.sends();
         TransactionWork work = new TransactionWork();
-        for (MessageSnapshot message : sends) {
-            prepareSend(message, work);
+        // Resends of messages accepted already (a failover client's) are dropped from the transaction.
+        List<ProducerSequences.Judgement> accepted = new ArrayList<>();
+        try {
+            for (MessageSnapshot message : sends) {
+                ProducerSequences.Judgement judgement = broker.producerSequences().judge(message);
+                if (judgement.isResend()) {
+                    continue;
+                }
+                accepted.add(judgement);
+                prepareSend(message, work);
+            }
+        } catch (java.io.IOException e) {
+            settle(accepted, false);
+            throw jmsException("cannot read where a producer stands from the store: " + e.getMessage(), e);
+        } catch (JMSException | RuntimeException e) {
+            settle(accepted, false);
+            throw e;
+        }
+        if (!accepted.isEmpty()) {
+            work.onCommitted(() -> settle(accepted, true));
+            work.onRolledBack(() -> settle(accepted, false));
         }
         for (long id : acknowledged) {
             InFlight f = inFlight.remove(id);
@@ -433,6 +471,15 @@ public final class ServerConnection implements BrokerConnection {
             work.onRolledBack(() -> f.queue.release(f.entry, true));
         }
         return work;
+    }
+
+    /** Reports the outcome of a transaction's accepted sends; the last first, so failures give back sequences. */
+    private static void settle(List<ProducerSequences.Judgement> accepted, boolean committed) {
+        CompletableFuture<Void> outcome = committed ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(new JMSException("the transaction was not committed"));
+        for (int i = accepted.size() - 1; i >= 0; i--) {
+            accepted.get(i).sent(outcome);
+        }
     }
 
     private void prepareSend(MessageSnapshot message, TransactionWork work) throws JMSException {

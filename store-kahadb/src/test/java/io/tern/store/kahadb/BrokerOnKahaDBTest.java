@@ -1,6 +1,10 @@
 package io.tern.store.kahadb;
 
 import io.tern.broker.Broker;
+import io.tern.transport.BrokerConnection;
+import io.tern.transport.ConsumerSpec;
+import io.tern.transport.Delivery;
+import io.tern.transport.DeliveryListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
@@ -103,6 +107,97 @@ class BrokerOnKahaDBTest {
         } finally {
             master.close();
             slaveStarted.get(30, TimeUnit.SECONDS).close();
+        }
+    }
+
+    @Test
+    void aResendOfAMessageAcceptedBeforeARestartIsDroppedWhetherConsumedOrNot() throws Exception {
+        Broker broker = Broker.builder().name("kahadb-resend").dataDirectory(directory).build().start();
+        try {
+            BrokerConnection first = broker.connect(new Recorder());
+            first.send(0, snapshot(1)).get(10, TimeUnit.SECONDS);
+            first.send(0, snapshot(2)).get(10, TimeUnit.SECONDS);
+            Recorder deliveries = new Recorder();
+            BrokerConnection consumer = broker.connect(deliveries);
+            consumer.addConsumer(ConsumerSpec.plain(1, ORDERS, null, false, 1));
+            Delivery one = deliveries.next();
+            assertEquals("ID:p:1", one.message().messageId());
+            consumer.acknowledge(new long[] {one.deliveryId()});
+            consumer.close();
+
+            broker.stop();
+            broker.start();
+            BrokerConnection resending = broker.connect(new Recorder());
+            for (long sequence = 1; sequence <= 3; sequence++) {
+                resending.send(0, snapshot(sequence)).get(10, TimeUnit.SECONDS);
+            }
+            Recorder after = new Recorder();
+            BrokerConnection again = broker.connect(after);
+            again.addConsumer(ConsumerSpec.plain(1, ORDERS, null, false, 10));
+            assertEquals("ID:p:2", after.next().message().messageId());
+            assertEquals("ID:p:3", after.next().message().messageId());
+            assertNull(after.deliveries.poll(300, TimeUnit.MILLISECONDS), "nothing was stored twice");
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void deadLetteredCopiesOfOneMessageForTwoSubscriptionsAreBothKeptAcrossARestart() throws Exception {
+        try (Broker broker = Broker.builder().name("kahadb-dlq").dataDirectory(directory)
+                .redeliveryPolicy(io.tern.broker.RedeliveryPolicy.DEFAULT.withMaximumRedeliveries(0)).build().start()) {
+            try (Connection c = broker.connectionFactory().createConnection()) {
+                c.setClientID("c");
+                c.start();
+                Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+                Topic prices = s.createTopic("prices");
+                MessageConsumer a = s.createDurableSubscriber(prices, "a");
+                MessageConsumer b = s.createDurableSubscriber(prices, "b");
+                s.createProducer(prices).send(s.createTextMessage("price"));
+                s.commit();
+                assertTrue(a.receive(10_000) != null && b.receive(10_000) != null);
+                s.rollback();
+            }
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (broker.queueDepth("DLQ") < 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            broker.stop();
+            broker.start();
+            try (Connection c = broker.connectionFactory().createConnection()) {
+                c.start();
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                assertEquals(List.of("price", "price"), receive(s.createConsumer(s.createQueue("DLQ")), 2),
+                        "one copy per subscription, both stored");
+            }
+        }
+    }
+
+    private static final io.tern.protocol.Address ORDERS = io.tern.protocol.Address.queue("orders");
+
+    private static io.tern.protocol.MessageSnapshot snapshot(long sequence) {
+        return io.tern.protocol.MessageSnapshot.builder().messageId("ID:p:" + sequence).destination(ORDERS)
+                .producerId("ID:p").producerSequence(sequence)
+                .body(io.tern.protocol.MessageSnapshot.BodyType.TEXT, "m" + sequence).build();
+    }
+
+    /** A client connection's listener. */
+    static final class Recorder implements DeliveryListener {
+        final java.util.concurrent.BlockingQueue<Delivery> deliveries = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @Override
+        public void onDelivery(Delivery delivery) {
+            deliveries.add(delivery);
+        }
+
+        @Override
+        public void onConnectionFailure(Exception cause) {
+        }
+
+        Delivery next() throws InterruptedException {
+            Delivery d = deliveries.poll(10, TimeUnit.SECONDS);
+            assertTrue(d != null, "no delivery within 10 s");
+            return d;
         }
     }
 
