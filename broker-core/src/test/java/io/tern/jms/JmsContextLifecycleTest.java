@@ -43,8 +43,8 @@ class JmsContextLifecycleTest {
     @BeforeEach
     void startBroker(TestInfo test) {
         String name = "jmsctx-life-" + test.getTestMethod().orElseThrow().getName();
-        broker = Broker.builder().name(name).persistent(false).build().start();
-        factory = new TernConnectionFactory("vm://" + name);
+        broker = TestTransport.brokerBuilder().name(name).persistent(false).build().start();
+        factory = TestTransport.connectionFactory(broker);
     }
 
     @AfterEach
@@ -103,7 +103,7 @@ class JmsContextLifecycleTest {
 
     @Test
     void unreachableBrokerIsAJmsRuntimeException() {
-        TernConnectionFactory nowhere = new TernConnectionFactory("vm://jmsctx-life-no-such-broker");
+        TernConnectionFactory nowhere = new TernConnectionFactory(TestTransport.unreachableUri());
         assertThrows(JMSRuntimeException.class, nowhere::createContext);
     }
 

@@ -54,8 +54,8 @@ class JmsContextProducerTest {
     @BeforeEach
     void startBroker(TestInfo test) {
         String name = "jmsctx-producer-" + test.getTestMethod().orElseThrow().getName();
-        broker = Broker.builder().name(name).persistent(false).build().start();
-        factory = new TernConnectionFactory("vm://" + name);
+        broker = TestTransport.brokerBuilder().name(name).persistent(false).build().start();
+        factory = TestTransport.connectionFactory(broker);
         context = factory.createContext();
     }
 

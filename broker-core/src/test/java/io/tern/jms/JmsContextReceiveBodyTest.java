@@ -36,8 +36,8 @@ class JmsContextReceiveBodyTest {
     @BeforeEach
     void startBroker(TestInfo test) {
         String name = "jmsctx-body-" + test.getTestMethod().orElseThrow().getName();
-        broker = Broker.builder().name(name).persistent(false).build().start();
-        factory = new TernConnectionFactory("vm://" + name);
+        broker = TestTransport.brokerBuilder().name(name).persistent(false).build().start();
+        factory = TestTransport.connectionFactory(broker);
     }
 
     @AfterEach

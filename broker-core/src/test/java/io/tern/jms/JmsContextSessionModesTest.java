@@ -28,8 +28,8 @@ class JmsContextSessionModesTest {
     @BeforeEach
     void startBroker(TestInfo test) {
         String name = "jmsctx-modes-" + test.getTestMethod().orElseThrow().getName();
-        broker = Broker.builder().name(name).persistent(false).build().start();
-        factory = new TernConnectionFactory("vm://" + name);
+        broker = TestTransport.brokerBuilder().name(name).persistent(false).build().start();
+        factory = TestTransport.connectionFactory(broker);
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package io.tern.jms.api;
 
 import io.tern.broker.Broker;
+import io.tern.jms.TestTransport;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -33,7 +35,7 @@ final class ApiTestSupport {
 
     /** A started broker on the in-memory store, with a unique name. */
     static Broker startBroker(String prefix) {
-        return Broker.builder().name(uniqueName(prefix)).persistent(false).build().start();
+        return TestTransport.brokerBuilder().name(uniqueName(prefix)).persistent(false).build().start();
     }
 
     /** Waits (up to 10 s) for a condition, failing with {@code what} when it never holds. */
@@ -49,6 +51,32 @@ final class ApiTestSupport {
                 Thread.currentThread().interrupt();
                 fail("interrupted waiting for: " + what);
             }
+        }
+    }
+
+    /**
+     * Waits (up to 10 s) for a count to settle: to read the same twice {@link #ABSENT_TIMEOUT} ms apart, and
+     * returns it. This is how a test sees that a producer is held back, whatever its thread does meanwhile
+     * (over tcp every synchronous send waits for its receipt, so a waiting thread is no sign of being held).
+     */
+    static int awaitSettled(String what, IntSupplier count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int last = count.getAsInt();
+        while (true) {
+            try {
+                Thread.sleep(ABSENT_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for " + what + " to settle");
+            }
+            int now = count.getAsInt();
+            if (now == last) {
+                return now;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what + " to settle, still changing at " + now);
+            }
+            last = now;
         }
     }
 

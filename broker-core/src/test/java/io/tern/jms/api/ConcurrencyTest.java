@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,7 +64,7 @@ class ConcurrencyTest {
                 producersDone, failures));
 
         // The fourth consumer is a listener in AUTO_ACKNOWLEDGE on a connection of its own.
-        Connection listenerConnection = resources.started(broker.connectionFactory().createConnection());
+        Connection listenerConnection = resources.started(connectionFactory(broker).createConnection());
         Session listenerSession = listenerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         listenerSession.createConsumer(listenerSession.createQueue(QUEUE)).setMessageListener(m -> {
             try {
@@ -78,7 +79,7 @@ class ConcurrencyTest {
         for (int p = 0; p < PRODUCERS; p++) {
             int producerIndex = p;
             producers.add(new Thread(() -> {
-                try (Connection c = broker.connectionFactory().createConnection()) {
+                try (Connection c = connectionFactory(broker).createConnection()) {
                     Session s = producerIndex % 2 == 0 ? c.createSession(false, Session.AUTO_ACKNOWLEDGE)
                             : c.createSession(true, Session.SESSION_TRANSACTED);
                     MessageProducer producer = s.createProducer(s.createQueue(QUEUE));
@@ -124,7 +125,7 @@ class ConcurrencyTest {
         assertEquals(TOTAL, received.get());
         assertEquals(0, broker.queueDepth(QUEUE), "nothing may be left on the queue");
 
-        try (Connection c = broker.connectionFactory().createConnection()) {
+        try (Connection c = connectionFactory(broker).createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             assertNull(s.createConsumer(s.createQueue(QUEUE)).receive(ApiTestSupport.ABSENT_TIMEOUT));
@@ -146,7 +147,7 @@ class ConcurrencyTest {
         for (int p = 0; p < producers; p++) {
             int producerIndex = p;
             threads.add(new Thread(() -> {
-                try (Connection c = broker.connectionFactory().createConnection()) {
+                try (Connection c = connectionFactory(broker).createConnection()) {
                     Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     MessageProducer producer = s.createProducer(s.createQueue(queue));
                     for (int i = 0; i < perProducer; i++) {
@@ -164,7 +165,7 @@ class ConcurrencyTest {
             int seed = k;
             threads.add(new Thread(() -> {
                 java.util.Random random = new java.util.Random(seed);
-                try (Connection c = broker.connectionFactory().createConnection()) {
+                try (Connection c = connectionFactory(broker).createConnection()) {
                     c.start();
                     while (!stop.get() && consumedCount.get() < total) {
                         Session s = transacted ? c.createSession(true, Session.SESSION_TRANSACTED)
@@ -234,7 +235,7 @@ class ConcurrencyTest {
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         List<MessageConsumer> subscribers = new ArrayList<>();
         for (int k = 0; k < 3; k++) {
-            Connection c = resources.started(broker.connectionFactory().createConnection());
+            Connection c = resources.started(connectionFactory(broker).createConnection());
             Session s = c.createSession(false, k == 0 ? Session.AUTO_ACKNOWLEDGE
                     : k == 1 ? Session.DUPS_OK_ACKNOWLEDGE : Session.CLIENT_ACKNOWLEDGE);
             subscribers.add(s.createConsumer(s.createTopic(topic)));
@@ -243,7 +244,7 @@ class ConcurrencyTest {
         for (int p = 0; p < publishers; p++) {
             int publisher = p;
             threads.add(new Thread(() -> {
-                try (Connection c = broker.connectionFactory().createConnection()) {
+                try (Connection c = connectionFactory(broker).createConnection()) {
                     Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     MessageProducer producer = s.createProducer(s.createTopic(topic));
                     for (int i = 0; i < perPublisher; i++) {
@@ -311,7 +312,7 @@ class ConcurrencyTest {
     private Thread pollingConsumer(String name, int mode, Map<Integer, AtomicInteger> counts, AtomicInteger received,
                                    CountDownLatch allReceived, AtomicBoolean producersDone,
                                    List<Throwable> failures) throws JMSException {
-        Connection c = resources.started(broker.connectionFactory().createConnection());
+        Connection c = resources.started(connectionFactory(broker).createConnection());
         Session s = c.createSession(mode == Session.SESSION_TRANSACTED, mode);
         MessageConsumer consumer = s.createConsumer(s.createQueue(QUEUE));
         return new Thread(() -> {

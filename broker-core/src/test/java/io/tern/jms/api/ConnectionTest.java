@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static io.tern.jms.api.ApiTestSupport.ABSENT_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.RECEIVE_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.awaitBlocked;
@@ -60,7 +61,7 @@ class ConnectionTest {
     @BeforeEach
     void startBroker() {
         broker = resources.add(ApiTestSupport.startBroker("conn"));
-        cf = broker.connectionFactory();
+        cf = connectionFactory(broker);
     }
 
     @AfterEach
@@ -125,14 +126,14 @@ class ConnectionTest {
         Broker other = resources.add(ApiTestSupport.startBroker("conn-other"));
         Connection a = connection();
         a.setClientID("shared-id");
-        Connection b = resources.add(other.connectionFactory().createConnection());
+        Connection b = resources.add(connectionFactory(other).createConnection());
         b.setClientID("shared-id");
         assertEquals("shared-id", b.getClientID());
     }
 
     @Test
     void clientIdFromTheFactory() throws Exception {
-        TernConnectionFactory factory = new TernConnectionFactory(broker.vmUri());
+        TernConnectionFactory factory = connectionFactory(broker);
         factory.setClientID("from-factory");
         Connection c = resources.add(factory.createConnection());
         assertEquals("from-factory", c.getClientID());
@@ -147,7 +148,7 @@ class ConnectionTest {
 
     @Test
     void clientIdFromTheUrl() throws Exception {
-        Connection c = resources.add(new TernConnectionFactory(broker.vmUri() + "?jms.clientID=url-id")
+        Connection c = resources.add(connectionFactory(broker, "jms.clientID=url-id")
                 .createConnection());
         assertEquals("url-id", c.getClientID());
     }
@@ -559,7 +560,7 @@ class ConnectionTest {
 
     @Test
     void queueConnectionFactoryWorks() throws Exception {
-        QueueConnectionFactory qcf = broker.connectionFactory();
+        QueueConnectionFactory qcf = connectionFactory(broker);
         QueueConnection c = resources.add(qcf.createQueueConnection());
         c.start();
         QueueSession s = c.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -577,7 +578,7 @@ class ConnectionTest {
 
     @Test
     void topicConnectionFactoryWorks() throws Exception {
-        TopicConnectionFactory tcf = broker.connectionFactory();
+        TopicConnectionFactory tcf = connectionFactory(broker);
         TopicConnection c = resources.add(tcf.createTopicConnection());
         c.start();
         TopicSession s = c.createTopicSession(false, Session.AUTO_ACKNOWLEDGE);

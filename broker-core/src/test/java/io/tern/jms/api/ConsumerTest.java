@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static io.tern.jms.api.ApiTestSupport.ABSENT_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.RECEIVE_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.awaitBlocked;
@@ -48,7 +49,7 @@ class ConsumerTest {
     @BeforeEach
     void start() throws JMSException {
         broker = resources.add(ApiTestSupport.startBroker("consumer"));
-        connection = resources.started(broker.connectionFactory().createConnection());
+        connection = resources.started(connectionFactory(broker).createConnection());
     }
 
     @AfterEach
@@ -487,7 +488,7 @@ class ConsumerTest {
     @Test
     void listenerSetBeforeStartGetsMessagesSentEarlier() throws Exception {
         send("early", 5);
-        Connection fresh = resources.add(broker.connectionFactory().createConnection());
+        Connection fresh = resources.add(connectionFactory(broker).createConnection());
         Session s = fresh.createSession(false, Session.AUTO_ACKNOWLEDGE);
         CountDownLatch five = new CountDownLatch(5);
         List<String> got = new CopyOnWriteArrayList<>();

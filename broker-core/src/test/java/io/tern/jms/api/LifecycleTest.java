@@ -2,7 +2,9 @@ package io.tern.jms.api;
 
 import io.tern.broker.Broker;
 import io.tern.jms.TernConnectionFactory;
+import io.tern.jms.TestTransport;
 import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static io.tern.jms.api.ApiTestSupport.ABSENT_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.RECEIVE_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.receiveExpected;
@@ -28,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Broker lifecycle in one JVM, vm:// URLs and their errors. */
+/** Broker lifecycle in one JVM, vm:// URLs (vm only) and URL errors. */
 class LifecycleTest {
 
     private final ApiTestSupport.Resources resources = new ApiTestSupport.Resources();
@@ -39,11 +42,11 @@ class LifecycleTest {
     }
 
     private Broker newBroker(String name) {
-        return resources.add(Broker.builder().name(name).persistent(false).build());
+        return resources.add(TestTransport.brokerBuilder().name(name).persistent(false).build());
     }
 
     private static void roundTrip(Broker broker, String queue, String text) throws JMSException {
-        try (Connection c = broker.connectionFactory().createConnection()) {
+        try (Connection c = connectionFactory(broker).createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createProducer(s.createQueue(queue)).send(s.createTextMessage(text));
@@ -62,12 +65,13 @@ class LifecycleTest {
         assertTrue(broker.isStarted());
         assertSame(broker, Broker.running(name).orElseThrow());
         roundTrip(broker, "q", "first run");
+        ConnectionFactory whileRunning = connectionFactory(broker);
 
         broker.stop();
         broker.stop();
         assertFalse(broker.isStarted());
         assertTrue(Broker.running(name).isEmpty());
-        assertThrows(JMSException.class, () -> broker.connectionFactory().createConnection());
+        assertThrows(JMSException.class, whileRunning::createConnection);
 
         broker.start();
         assertTrue(broker.isStarted());
@@ -81,8 +85,8 @@ class LifecycleTest {
     @Test
     void stoppingTheBrokerClosesItsConnections() throws Exception {
         Broker broker = newBroker(ApiTestSupport.uniqueName("life-conns")).start();
-        Connection c = resources.add(broker.connectionFactory().createConnection());
-        Connection c2 = resources.add(broker.connectionFactory().createConnection());
+        Connection c = resources.add(connectionFactory(broker).createConnection());
+        Connection c2 = resources.add(connectionFactory(broker).createConnection());
         assertEquals(2, broker.connectionCount());
         CountDownLatch failed = new CountDownLatch(1);
         c.setExceptionListener(e -> failed.countDown());
@@ -100,7 +104,7 @@ class LifecycleTest {
         for (int i = 0; i < 5; i++) {
             Broker b = newBroker(ApiTestSupport.uniqueName("many-" + i)).start();
             brokers.add(b);
-            Connection c = resources.started(b.connectionFactory().createConnection());
+            Connection c = resources.started(connectionFactory(b).createConnection());
             connections.add(c);
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             for (int k = 0; k <= i; k++) {
@@ -162,6 +166,7 @@ class LifecycleTest {
 
     @Test
     void vmUrlWithoutCreateToAMissingBrokerNamesIt() {
+        TestTransport.assumeVm("a vm:// URL names a broker of this JVM; tcp:// reports the address it could not reach");
         String name = ApiTestSupport.uniqueName("missing");
         JMSException e = assertThrows(JMSException.class,
                 () -> new TernConnectionFactory("vm://" + name).createConnection());
@@ -171,6 +176,7 @@ class LifecycleTest {
 
     @Test
     void vmUrlWithCreateStartsABrokerThatStopsWithItsLastConnection() throws Exception {
+        TestTransport.assumeVm("only a vm:// URL can create the broker it connects to (create=true)");
         String name = ApiTestSupport.uniqueName("auto");
         TernConnectionFactory cf = new TernConnectionFactory("vm://" + name + "?create=true&broker.persistent=false");
         Connection first = resources.add(cf.createConnection());
@@ -204,6 +210,7 @@ class LifecycleTest {
 
     @Test
     void vmUrlWithCreateUsesARunningBrokerAndLeavesItRunning() throws Exception {
+        TestTransport.assumeVm("only a vm:// URL can create the broker it connects to (create=true)");
         String name = ApiTestSupport.uniqueName("existing");
         Broker broker = newBroker(name).start();
         Connection c = new TernConnectionFactory("vm://" + name + "?create=true").createConnection();
@@ -214,6 +221,7 @@ class LifecycleTest {
 
     @Test
     void brokerSettingsInTheUrlConfigureTheCreatedBroker() throws Exception {
+        TestTransport.assumeVm("only a vm:// URL can create and configure a broker (broker.* options)");
         String name = ApiTestSupport.uniqueName("configured");
         Connection c = resources.add(new TernConnectionFactory("vm://" + name
                 + "?create=true&broker.persistent=false&broker.autoCreateDestinations=false&broker.queues=ready")

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static io.tern.jms.api.ApiTestSupport.receiveExpected;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,7 +58,7 @@ class MessageTypesEndToEndTest {
     @BeforeEach
     void start() throws JMSException {
         broker = resources.add(ApiTestSupport.startBroker("types"));
-        Connection c = resources.started(broker.connectionFactory().createConnection());
+        Connection c = resources.started(connectionFactory(broker).createConnection());
         session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         queue = session.createQueue("types");
         producer = session.createProducer(queue);

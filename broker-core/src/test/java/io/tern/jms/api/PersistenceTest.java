@@ -2,6 +2,7 @@ package io.tern.jms.api;
 
 import io.tern.broker.Broker;
 import io.tern.broker.FlowControl;
+import io.tern.jms.TestTransport;
 import io.tern.store.memory.MemoryPersistenceAdapter;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
@@ -31,9 +32,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static io.tern.jms.api.ApiTestSupport.ABSENT_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.RECEIVE_TIMEOUT;
-import static io.tern.jms.api.ApiTestSupport.awaitBlocked;
 import static io.tern.jms.api.ApiTestSupport.receiveExpected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,16 +57,16 @@ class PersistenceTest {
     }
 
     private Broker broker(String name, MemoryPersistenceAdapter store) {
-        return resources.add(Broker.builder().name(name).store(store).build());
+        return resources.add(TestTransport.brokerBuilder().name(name).store(store).build());
     }
 
     private Connection connect(Broker broker) throws JMSException {
-        return resources.started(broker.connectionFactory().createConnection());
+        return resources.started(connectionFactory(broker).createConnection());
     }
 
     /** Sends persistent p0..p(n-1) with non-persistent n-messages between them. */
     private static void sendMixed(Broker broker, String queue, int n) throws JMSException {
-        try (Connection c = broker.connectionFactory().createConnection()) {
+        try (Connection c = connectionFactory(broker).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue(queue));
             for (int i = 0; i < n; i++) {
@@ -120,7 +121,7 @@ class PersistenceTest {
         MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
         Broker broker = broker(ApiTestSupport.uniqueName("persist-acks"), store).start();
         sendMixed(broker, "acks", 5);
-        Connection c = broker.connectionFactory().createConnection();
+        Connection c = connectionFactory(broker).createConnection();
         c.start();
         Session client = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
         MessageConsumer consumer = client.createConsumer(client.createQueue("acks"));
@@ -139,7 +140,7 @@ class PersistenceTest {
     void committedTransactionsSurviveAndOpenOnesDoNot() throws Exception {
         MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
         Broker broker = broker(ApiTestSupport.uniqueName("persist-tx"), store).start();
-        Connection c = broker.connectionFactory().createConnection();
+        Connection c = connectionFactory(broker).createConnection();
         Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
         MessageProducer p = tx.createProducer(tx.createQueue("tx"));
         p.send(tx.createTextMessage("committed-1"));
@@ -157,7 +158,7 @@ class PersistenceTest {
         MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
         Broker broker = broker(ApiTestSupport.uniqueName("persist-tx-receive"), store).start();
         sendMixed(broker, "tx-receive", 4); // p0 n0 p1 n1 p2 n2 p3 n3
-        Connection c = broker.connectionFactory().createConnection();
+        Connection c = connectionFactory(broker).createConnection();
         c.start();
         Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
         MessageConsumer consumer = tx.createConsumer(tx.createQueue("tx-receive"));
@@ -177,7 +178,7 @@ class PersistenceTest {
     void durableSubscriptionConsumptionSurvivesARestart() throws Exception {
         MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
         Broker broker = broker(ApiTestSupport.uniqueName("persist-durable-ack"), store).start();
-        Connection c = broker.connectionFactory().createConnection();
+        Connection c = connectionFactory(broker).createConnection();
         c.setClientID("durable-ack-restart");
         c.start();
         Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
@@ -195,7 +196,7 @@ class PersistenceTest {
         broker.stop();
         c.close();
         broker.start();
-        Connection again = resources.add(broker.connectionFactory().createConnection());
+        Connection again = resources.add(connectionFactory(broker).createConnection());
         again.setClientID("durable-ack-restart");
         again.start();
         Session s2 = again.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -211,7 +212,7 @@ class PersistenceTest {
     void delayedMessagesSurviveARestartAndStillWait() throws Exception {
         MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
         Broker broker = broker(ApiTestSupport.uniqueName("persist-delay"), store).start();
-        try (Connection c = broker.connectionFactory().createConnection()) {
+        try (Connection c = connectionFactory(broker).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("delayed"));
             p.setDeliveryDelay(2_000);
@@ -229,7 +230,7 @@ class PersistenceTest {
     void durableSubscriptionSurvivesARestart() throws Exception {
         MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
         Broker broker = broker(ApiTestSupport.uniqueName("persist-durable"), store).start();
-        Connection c = broker.connectionFactory().createConnection();
+        Connection c = connectionFactory(broker).createConnection();
         c.setClientID("durable-restart");
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Topic t = s.createTopic("events");
@@ -242,7 +243,7 @@ class PersistenceTest {
         broker.stop();
         broker.start();
 
-        Connection again = resources.add(broker.connectionFactory().createConnection());
+        Connection again = resources.add(connectionFactory(broker).createConnection());
         again.setClientID("durable-restart");
         again.start();
         Session s2 = again.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -259,14 +260,14 @@ class PersistenceTest {
     private static final int KIB = 1024;
 
     private Broker pagingBroker(String prefix, MemoryPersistenceAdapter store) {
-        return resources.add(Broker.builder().name(ApiTestSupport.uniqueName(prefix)).store(store)
+        return resources.add(TestTransport.brokerBuilder().name(ApiTestSupport.uniqueName(prefix)).store(store)
                 .memoryLimit(256 * KIB).build()).start();
     }
 
     /** Sends {@code n} persistent 1 KiB messages numbered by property i, failing if the sends block. */
     private void sendPages(Broker broker, String queue, int n) throws Exception {
         Future<?> sends = executor.submit(() -> {
-            try (Connection c = broker.connectionFactory().createConnection()) {
+            try (Connection c = connectionFactory(broker).createConnection()) {
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer p = s.createProducer(s.createQueue(queue));
                 byte[] payload = new byte[KIB];
@@ -347,8 +348,8 @@ class PersistenceTest {
     @Test
     void queueDepthOfAPagedQueueCountsEachMessageOnce() throws Exception {
         MemoryPersistenceAdapter store = new MemoryPersistenceAdapter();
-        Broker broker = resources.add(Broker.builder().name(ApiTestSupport.uniqueName("paging-depth")).store(store)
-                .memoryLimit(1024 * KIB).flowControl(FlowControl.FAIL).build()).start();
+        Broker broker = resources.add(TestTransport.brokerBuilder().name(ApiTestSupport.uniqueName("paging-depth"))
+                .store(store).memoryLimit(1024 * KIB).flowControl(FlowControl.FAIL).build()).start();
         // Fill the memory with another queue, so that the next queue starts paged out.
         sendPages(broker, "filler", 1_000);
         sendPages(broker, "paged-depth", 1_200);
@@ -436,7 +437,7 @@ class PersistenceTest {
     // ------------------------------------------------------------------ flow control
 
     private Broker flowControlBroker(String prefix, FlowControl mode) {
-        return resources.add(Broker.builder().name(ApiTestSupport.uniqueName(prefix)).persistent(false)
+        return resources.add(TestTransport.brokerBuilder().name(ApiTestSupport.uniqueName(prefix)).persistent(false)
                 .memoryLimit(16 * KIB).flowControl(mode).build()).start();
     }
 
@@ -558,11 +559,9 @@ class PersistenceTest {
             }
         }, "blocked-producer");
         producer.start();
-        awaitBlocked(producer);
-        int before = sent.get();
-        Thread.sleep(ABSENT_TIMEOUT);
-        assertEquals(before, sent.get(), "the producer made progress although memory is full");
-        assertTrue(before < total, "the producer was never held back");
+        ApiTestSupport.await("memory to fill up", () -> broker.memoryUsed() >= broker.memoryLimit());
+        int held = ApiTestSupport.awaitSettled("messages sent", sent::get);
+        assertTrue(held < total, "the producer was never held back");
         assertTrue(producer.isAlive());
         assertTrue(broker.memoryUsed() >= broker.memoryLimit(), "held back below the memory limit");
         assertNull(producerFailure.get());
@@ -647,6 +646,7 @@ class PersistenceTest {
     @Test
     void blockedProducerIsReleasedWhenTheBrokerStops() throws Exception {
         Broker broker = flowControlBroker("flow-block-stop", FlowControl.BLOCK);
+        AtomicInteger sent = new AtomicInteger();
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         Connection pc = connect(broker);
         Thread producer = new Thread(() -> {
@@ -658,6 +658,7 @@ class PersistenceTest {
                     BytesMessage m = s.createBytesMessage();
                     m.writeBytes(new byte[KIB]);
                     p.send(m);
+                    sent.incrementAndGet();
                 }
                 outcome.set(new AssertionError("all sends returned"));
             } catch (Throwable e) {
@@ -665,7 +666,8 @@ class PersistenceTest {
             }
         }, "blocked-producer-stop");
         producer.start();
-        awaitBlocked(producer);
+        ApiTestSupport.await("memory to fill up", () -> broker.memoryUsed() >= broker.memoryLimit());
+        assertTrue(ApiTestSupport.awaitSettled("messages sent", sent::get) < 1_000, "the producer was never held back");
         broker.stop();
         producer.join(10_000);
         assertFalse(producer.isAlive(), "a producer blocked by flow control must be released when the broker stops");

@@ -1,6 +1,7 @@
 package io.tern.jms.api;
 
 import io.tern.broker.Broker;
+import io.tern.jms.TestTransport;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static io.tern.jms.api.ApiTestSupport.ABSENT_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.RECEIVE_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.awaitBlocked;
@@ -54,7 +56,7 @@ class ProducerTest {
     @BeforeEach
     void start() throws JMSException {
         broker = resources.add(ApiTestSupport.startBroker("producer"));
-        connection = resources.started(broker.connectionFactory().createConnection());
+        connection = resources.started(connectionFactory(broker).createConnection());
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     }
 
@@ -251,7 +253,7 @@ class ProducerTest {
         Session other = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageProducer p1 = session.createProducer(q);
         MessageProducer p2 = other.createProducer(q);
-        Connection second = resources.add(broker.connectionFactory().createConnection());
+        Connection second = resources.add(connectionFactory(broker).createConnection());
         Session s3 = second.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageProducer p3 = s3.createProducer(q);
         Set<String> ids = new HashSet<>();
@@ -491,9 +493,9 @@ class ProducerTest {
 
     @Test
     void asyncSendFailureGoesToOnExceptionOrIsThrown() throws Exception {
-        try (Broker strict = Broker.builder().name(ApiTestSupport.uniqueName("producer-strict")).persistent(false)
-                .autoCreateDestinations(false).build().start()) {
-            Connection c = resources.add(strict.connectionFactory().createConnection());
+        try (Broker strict = TestTransport.brokerBuilder().name(ApiTestSupport.uniqueName("producer-strict"))
+                .persistent(false).autoCreateDestinations(false).build().start()) {
+            Connection c = resources.add(connectionFactory(strict).createConnection());
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer anonymous = s.createProducer(null);
             AtomicReference<Exception> reported = new AtomicReference<>();
@@ -565,7 +567,7 @@ class ProducerTest {
 
     @Test
     void closeCommitOrRollbackInsideACompletionListenerIsIllegalState() throws Exception {
-        Connection own = resources.started(broker.connectionFactory().createConnection());
+        Connection own = resources.started(connectionFactory(broker).createConnection());
         Session s = own.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Session tx = own.createSession(true, Session.SESSION_TRANSACTED);
         MessageProducer p = s.createProducer(s.createQueue("async-illegal"));

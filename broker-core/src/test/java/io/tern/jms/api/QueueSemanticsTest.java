@@ -2,6 +2,7 @@ package io.tern.jms.api;
 
 import io.tern.broker.Broker;
 import io.tern.jms.TernConnectionFactory;
+import io.tern.jms.TestTransport;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.InvalidDestinationException;
@@ -30,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static io.tern.jms.api.ApiTestSupport.ABSENT_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.RECEIVE_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.receiveExpected;
@@ -50,7 +52,7 @@ class QueueSemanticsTest {
     @BeforeEach
     void start() throws JMSException {
         broker = resources.add(ApiTestSupport.startBroker("queue"));
-        connection = resources.started(broker.connectionFactory().createConnection());
+        connection = resources.started(connectionFactory(broker).createConnection());
     }
 
     @AfterEach
@@ -82,7 +84,7 @@ class QueueSemanticsTest {
         CountDownLatch all = new CountDownLatch(messages);
         for (int k = 0; k < consumers; k++) {
             AtomicInteger mine = perConsumer[k] = new AtomicInteger();
-            Connection c = resources.started(broker.connectionFactory().createConnection());
+            Connection c = resources.started(connectionFactory(broker).createConnection());
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createConsumer(s.createQueue("one-each")).setMessageListener(m -> {
                 try {
@@ -133,7 +135,7 @@ class QueueSemanticsTest {
 
     @Test
     void prefetchOfOneLeavesMessagesForALaterConsumer() throws Exception {
-        TernConnectionFactory f = new TernConnectionFactory(broker.vmUri());
+        TernConnectionFactory f = connectionFactory(broker);
         f.setPrefetch(1);
         assertEquals(1, f.getPrefetch());
         Connection c = resources.started(f.createConnection());
@@ -162,7 +164,7 @@ class QueueSemanticsTest {
 
     @Test
     void prefetchFromTheUrl() throws Exception {
-        Connection c = resources.started(new TernConnectionFactory(broker.vmUri() + "?jms.prefetch=1")
+        Connection c = resources.started(connectionFactory(broker, "jms.prefetch=1")
                 .createConnection());
         Session s1 = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Session s2 = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -371,9 +373,9 @@ class QueueSemanticsTest {
 
     @Test
     void queuesAreNotCreatedOnFirstUseWhenSwitchedOff() throws Exception {
-        Broker strict = resources.add(Broker.builder().name(ApiTestSupport.uniqueName("queue-strict"))
+        Broker strict = resources.add(TestTransport.brokerBuilder().name(ApiTestSupport.uniqueName("queue-strict"))
                 .persistent(false).autoCreateDestinations(false).queue("known").build().start());
-        Connection c = resources.started(strict.connectionFactory().createConnection());
+        Connection c = resources.started(connectionFactory(strict).createConnection());
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue unknown = s.createQueue("unknown");
         assertThrows(InvalidDestinationException.class, () -> s.createProducer(unknown));

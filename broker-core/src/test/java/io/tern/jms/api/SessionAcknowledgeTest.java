@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static io.tern.jms.api.ApiTestSupport.ABSENT_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.RECEIVE_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.receiveExpected;
@@ -39,7 +40,7 @@ class SessionAcknowledgeTest {
     @BeforeEach
     void start() throws JMSException {
         broker = resources.add(ApiTestSupport.startBroker("ack"));
-        connection = resources.started(broker.connectionFactory().createConnection());
+        connection = resources.started(connectionFactory(broker).createConnection());
     }
 
     @AfterEach
@@ -202,7 +203,7 @@ class SessionAcknowledgeTest {
     @Test
     void unacknowledgedMessagesComeBackAfterConnectionClose() throws Exception {
         send("client-conn-close", "a", "b");
-        Connection other = resources.started(broker.connectionFactory().createConnection());
+        Connection other = resources.started(connectionFactory(broker).createConnection());
         Session s = other.createSession(false, Session.CLIENT_ACKNOWLEDGE);
         MessageConsumer c = s.createConsumer(s.createQueue("client-conn-close"));
         receiveExpected(c);

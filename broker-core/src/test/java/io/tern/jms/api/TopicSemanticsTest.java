@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static io.tern.jms.api.ApiTestSupport.ABSENT_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.RECEIVE_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.receiveExpected;
@@ -55,11 +56,11 @@ class TopicSemanticsTest {
     }
 
     private Connection newConnection() throws JMSException {
-        return resources.started(broker.connectionFactory().createConnection());
+        return resources.started(connectionFactory(broker).createConnection());
     }
 
     private Connection newConnection(String clientId) throws JMSException {
-        Connection c = resources.add(broker.connectionFactory().createConnection());
+        Connection c = resources.add(connectionFactory(broker).createConnection());
         c.setClientID(clientId);
         c.start();
         return c;
@@ -552,7 +553,7 @@ class TopicSemanticsTest {
         topicResponder.createConsumer(topicResponder.createTopic("requestor-topic")).setMessageListener(echo);
 
         jakarta.jms.QueueConnection qc = resources.add(
-                ((jakarta.jms.QueueConnectionFactory) broker.connectionFactory()).createQueueConnection());
+                connectionFactory(broker).createQueueConnection());
         qc.start();
         jakarta.jms.QueueSession qs = qc.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
         jakarta.jms.QueueRequestor qr = new jakarta.jms.QueueRequestor(qs, qs.createQueue("requestor-queue"));
@@ -560,7 +561,7 @@ class TopicSemanticsTest {
         qr.close();
 
         jakarta.jms.TopicConnection tc = resources.add(
-                ((jakarta.jms.TopicConnectionFactory) broker.connectionFactory()).createTopicConnection());
+                connectionFactory(broker).createTopicConnection());
         tc.start();
         jakarta.jms.TopicSession ts = tc.createTopicSession(false, Session.AUTO_ACKNOWLEDGE);
         jakarta.jms.TopicRequestor tr = new jakarta.jms.TopicRequestor(ts, ts.createTopic("requestor-topic"));

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.tern.jms.TestTransport.connectionFactory;
 import static io.tern.jms.api.ApiTestSupport.ABSENT_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.RECEIVE_TIMEOUT;
 import static io.tern.jms.api.ApiTestSupport.receiveExpected;
@@ -40,7 +41,7 @@ class TransactionTest {
     @BeforeEach
     void start() throws JMSException {
         broker = resources.add(ApiTestSupport.startBroker("tx"));
-        connection = resources.started(broker.connectionFactory().createConnection());
+        connection = resources.started(connectionFactory(broker).createConnection());
     }
 
     @AfterEach
@@ -246,7 +247,7 @@ class TransactionTest {
     @Test
     void closingTheConnectionRollsBack() throws Exception {
         send("tx-conn-close-in", "a");
-        Connection other = resources.started(broker.connectionFactory().createConnection());
+        Connection other = resources.started(connectionFactory(broker).createConnection());
         Session tx = other.createSession(true, Session.SESSION_TRANSACTED);
         receiveExpected(tx.createConsumer(tx.createQueue("tx-conn-close-in")));
         tx.createProducer(tx.createQueue("tx-conn-close-out")).send(tx.createTextMessage("uncommitted"));

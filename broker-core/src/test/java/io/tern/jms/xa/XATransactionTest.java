@@ -5,7 +5,7 @@ import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
 import com.arjuna.ats.arjuna.coordinator.TransactionReaper;
 import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import io.tern.broker.Broker;
-import io.tern.jms.TernXAConnectionFactory;
+import io.tern.jms.TestTransport;
 import io.tern.store.memory.MemoryPersistenceAdapter;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -38,6 +38,8 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.tern.jms.TestTransport.connectionFactory;
+import static io.tern.jms.TestTransport.xaConnectionFactory;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -79,8 +81,8 @@ class XATransactionTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = Broker.builder().name("xa").store(store).build().start();
-        connection = new TernXAConnectionFactory("vm://xa").createXAConnection();
+        broker = TestTransport.brokerBuilder().name("xa").store(store).build().start();
+        connection = xaConnectionFactory(broker).createXAConnection();
         connection.start();
         database = new JdbcDataSource();
         database.setURL("jdbc:h2:mem:xa" + XIDS.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
@@ -108,7 +110,7 @@ class XATransactionTest {
     }
 
     private String receiveText(String queue) throws Exception {
-        try (Connection c = broker.connectionFactory().createConnection()) {
+        try (Connection c = connectionFactory(broker).createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Message m = s.createConsumer(s.createQueue(queue)).receive(1000);
@@ -165,7 +167,7 @@ class XATransactionTest {
 
     @Test
     void aMessageConsumedInARolledBackTransactionComesBackRedelivered() throws Exception {
-        try (Connection c = broker.connectionFactory().createConnection()) {
+        try (Connection c = connectionFactory(broker).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createProducer(s.createQueue("in")).send(s.createTextMessage("work"));
         }
@@ -190,7 +192,7 @@ class XATransactionTest {
 
     @Test
     void aPreparedTransactionSurvivesABrokerRestartAndIsReportedByRecoverUntilResolved() throws Exception {
-        try (Connection c = broker.connectionFactory().createConnection()) {
+        try (Connection c = connectionFactory(broker).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createProducer(s.createQueue("in")).send(s.createTextMessage("consumed in the prepared tx"));
         }
@@ -210,7 +212,7 @@ class XATransactionTest {
         assertNull(receiveText("in"), "a message a prepared transaction consumed is delivered to nobody");
         assertNull(receiveText("out"), "a prepared send is not visible");
 
-        connection = new TernXAConnectionFactory("vm://xa").createXAConnection();
+        connection = xaConnectionFactory(broker).createXAConnection();
         connection.start();
         XAResource recovering = connection.createXASession().getXAResource();
         Xid[] prepared = recovering.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
@@ -227,7 +229,7 @@ class XATransactionTest {
 
     @Test
     void rollingBackARecoveredPreparedTransactionReleasesWhatItConsumed() throws Exception {
-        try (Connection c = broker.connectionFactory().createConnection()) {
+        try (Connection c = connectionFactory(broker).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createProducer(s.createQueue("in")).send(s.createTextMessage("comes back"));
         }
@@ -243,10 +245,10 @@ class XATransactionTest {
         broker.stop();
         broker.start();
 
-        connection = new TernXAConnectionFactory("vm://xa").createXAConnection();
+        connection = xaConnectionFactory(broker).createXAConnection();
         XAResource recovering = connection.createXASession().getXAResource();
         recovering.rollback(recovering.recover(XAResource.TMSTARTRSCAN)[0]);
-        try (Connection c = broker.connectionFactory().createConnection()) {
+        try (Connection c = connectionFactory(broker).createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Message back = s.createConsumer(s.createQueue("in")).receive(5000);
@@ -303,7 +305,7 @@ class XATransactionTest {
 
     @Test
     void anXAContextWorksInTheTransactionOfItsResource() throws Exception {
-        try (XAJMSContext context = new TernXAConnectionFactory("vm://xa").createXAContext()) {
+        try (XAJMSContext context = xaConnectionFactory(broker).createXAContext()) {
             XAResource xa = context.getXAResource();
             Xid xid = xid();
             xa.start(xid, XAResource.TMNOFLAGS);
