@@ -98,7 +98,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     private volatile Link current;
     private int generations;
     private JMSException failure;
-    private JMSException lastConnectFailure;
+    private volatile JMSException lastConnectFailure;
     private String clientId;
     private final Map<Long, ConsumerSpec> consumers = new LinkedHashMap<>();
     private final Set<Address> temporaries = new LinkedHashSet<>();
@@ -210,25 +210,27 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         }
     }
 
-    /** Opens a link to one broker, or returns null (remembering why) when it does not answer or refuses. */
+    /**
+     * Opens a link to one broker, or returns null (remembering why) when it does not answer or refuses. Only
+     * a link that connected takes a generation: nothing is delivered on it before it is restored.
+     */
     private Link open(TransportUri target) {
-        int generation;
-        lock.lock();
-        try {
-            if (state == State.CLOSED || state == State.FAILED) {
-                return null;
-            }
-            generation = ++generations & GENERATION_MASK;
-        } finally {
-            lock.unlock();
+        if (isOver()) {
+            return null;
         }
-        Link link = new Link(generation, target);
+        Link link = new Link(target);
         try {
             link.connection = connector.connect(target, link);
         } catch (JMSException | RuntimeException e) {
             lastConnectFailure = e instanceof JMSException j ? j : wrap(e);
             LOG.debug("Failover: {} did not take the connection: {}", target.text(), e.getMessage());
             return null;
+        }
+        lock.lock();
+        try {
+            link.generation = ++generations & GENERATION_MASK;
+        } finally {
+            lock.unlock();
         }
         brokerName = link.connection.brokerName();
         LOG.info("Failover: connected to {} (broker {})", target.text(), brokerName);
@@ -347,6 +349,15 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         }
     }
 
+    private boolean isOver() {
+        lock.lock();
+        try {
+            return state == State.CLOSED || state == State.FAILED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private boolean isClosed() {
         lock.lock();
         try {
@@ -416,11 +427,18 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         List<Address> checks;
         lock.lock();
         try {
-            if (state != State.RECONNECTING) {
-                link.connection.close();
-                return false;
+            if (state == State.RECONNECTING) {
+                current = link;
             }
-            current = link;
+        } finally {
+            lock.unlock();
+        }
+        if (current != link) {
+            link.connection.close();
+            return false;
+        }
+        lock.lock();
+        try {
             id = clientId;
             temps = new ArrayList<>(temporaries);
             checks = new ArrayList<>(checked);
@@ -1297,15 +1315,15 @@ public final class FailoverBrokerConnection implements BrokerConnection {
 
     /** One connection to one broker: a generation of delivery IDs, and what was restored on it. */
     private final class Link implements DeliveryListener {
-        final int generation;
+        /** Set once connected, before the link is current (so before anything is delivered on it). */
+        volatile int generation = -1;
         final TransportUri target;
         final Map<Long, Credit> credit = new ConcurrentHashMap<>();
         final Set<Address> temporaries = ConcurrentHashMap.newKeySet();
         volatile BrokerConnection connection;
         volatile boolean lost;
 
-        Link(int generation, TransportUri target) {
-            this.generation = generation;
+        Link(TransportUri target) {
             this.target = target;
         }
 

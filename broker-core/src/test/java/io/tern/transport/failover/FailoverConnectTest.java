@@ -173,6 +173,28 @@ class FailoverConnectTest {
         }
     }
 
+    @Test
+    void vmBrokersFailOverToo() throws Exception {
+        Broker a = Broker.builder().name(FailoverTestSupport.uniqueName("vm-a")).persistent(false).build().start();
+        Broker b = Broker.builder().name(FailoverTestSupport.uniqueName("vm-b")).persistent(false).build().start();
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Connection c = new TernConnectionFactory("failover:(vm://" + a.name() + ",vm://" + b.name()
+                + ")?randomize=false&initialReconnectDelay=1").createConnection()) {
+            ((TernConnection) c).setTransportListener(recorder(events));
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.MessageConsumer consumer = s.createConsumer(s.createQueue("vmq"));
+            a.stop();
+            FailoverTestSupport.await("resumed", () -> events.contains("resumed"));
+            s.createProducer(s.createQueue("vmq")).send(s.createTextMessage("over vm"));
+            assertReceived("over vm", consumer.receive(RECEIVE_TIMEOUT));
+            assertEquals(1, b.queueConsumerCount("vmq"));
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
     static TransportListener recorder(List<String> events) {
         return new TransportListener() {
             @Override
