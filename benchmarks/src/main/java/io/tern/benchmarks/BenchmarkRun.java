@@ -30,8 +30,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The one command: probes the disk, runs every scenario against every target (each in its own child
- * JVM, the order of targets alternating between repeats), probes the disk again, then prints the table
+ * The one command: probes the disk, runs every scenario against every target that takes part in it (each
+ * in its own child JVM, the order of targets alternating between repeats), probes the disk again, then prints the table
  * and writes it as Markdown and CSV with a PNG chart of the ratios.
  */
 public final class BenchmarkRun {
@@ -129,6 +129,9 @@ public final class BenchmarkRun {
             }
             for (Scenario scenario : options.scenarios()) {
                 for (BrokerTarget target : order) {
+                    if (!target.runs(scenario)) {
+                        continue;
+                    }
                     ChildOutcome outcome = launcher.run(target, scenario, options.workload());
                     results.record(repeat, scenario, target, outcome);
                     console.println(progressLine(repeat, scenario, target, outcome));

@@ -6,10 +6,17 @@ import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory;
 import org.apache.activemq.artemis.core.remoting.impl.invm.InVMAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQJMSConnectionFactory;
 
+import io.tern.benchmarks.scenario.Transport;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +24,8 @@ import java.util.Map;
 
 /**
  * Artemis 2.40.0 (jakarta) embedded on its file journal, with every persistent send and every commit
- * synced (its defaults), reached through its in-VM acceptor. One class serves both journal types:
+ * synced (its defaults), reached through its in-VM acceptor, or on the tcp scenarios through a Netty
+ * acceptor at its defaults on a free loopback port. One class serves both journal types:
  * NIO, and ASYNCIO (libaio), which needs the native library that ships inside the
  * {@code activemq-artemis-native} jar to be on {@code java.library.path}; see {@link ArtemisNativeLibrary}.
  */
@@ -63,7 +71,9 @@ public final class ArtemisJournalTarget implements BrokerTarget {
         return "Artemis 2.40.0 jakarta, EmbeddedActiveMQ, persistence on, " + journal
                 + ", journal-sync-transactional and -non-transactional true (defaults), security and JMX off,"
                 + " in-VM acceptor, ActiveMQJMSConnectionFactory(\"vm://0\") at its defaults"
-                + " (blocking durable sends, 1 MiB consumer window).";
+                + " (blocking durable sends, 1 MiB consumer window); on the tcp scenarios a Netty acceptor on"
+                + " 127.0.0.1 and ActiveMQJMSConnectionFactory(\"tcp://127.0.0.1:<port>\"), both at their"
+                + " defaults.";
     }
 
     @Override
@@ -88,7 +98,7 @@ public final class ArtemisJournalTarget implements BrokerTarget {
     }
 
     @Override
-    public StartedBroker start(Path directory) throws Exception {
+    public StartedBroker start(Path directory, Transport transport) throws Exception {
         if (journalType == JournalType.ASYNCIO && !AIOSequentialFileFactory.isSupported(directory.toFile())) {
             // Artemis would quietly fall back to NIO; a target named aio must not report NIO figures.
             throw new TargetUnavailableException("the libaio journal is not usable in " + directory
@@ -105,6 +115,13 @@ public final class ArtemisJournalTarget implements BrokerTarget {
                 .setPagingDirectory(directory.resolve("paging").toString())
                 .setLargeMessagesDirectory(directory.resolve("large-messages").toString())
                 .addAcceptorConfiguration(new TransportConfiguration(InVMAcceptorFactory.class.getName()));
+        int port = transport == Transport.TCP_LOOPBACK ? freeLoopbackPort() : -1;
+        if (port > 0) {
+            config.addAcceptorConfiguration(new TransportConfiguration(NettyAcceptorFactory.class.getName(),
+                    Map.<String, Object>of(TransportConstants.HOST_PROP_NAME, "127.0.0.1",
+                            TransportConstants.PORT_PROP_NAME, port),
+                    "netty"));
+        }
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
         server.start();
         Configuration running = server.getActiveMQServer().getConfiguration();
@@ -114,7 +131,8 @@ public final class ArtemisJournalTarget implements BrokerTarget {
                 ? running.getJournalBufferTimeout_AIO() : running.getJournalBufferTimeout_NIO()));
         io.netty.util.Version netty = io.netty.util.Version.identify().get("netty-common");
         facts.put("netty", netty == null ? "unknown" : netty.artifactVersion());
-        ActiveMQJMSConnectionFactory factory = new ActiveMQJMSConnectionFactory("vm://0");
+        ActiveMQJMSConnectionFactory factory = new ActiveMQJMSConnectionFactory(
+                port > 0 ? "tcp://127.0.0.1:" + port : "vm://0");
         return new StartedBroker() {
             @Override
             public ConnectionFactory connectionFactory() {
@@ -132,5 +150,15 @@ public final class ArtemisJournalTarget implements BrokerTarget {
                 server.stop();
             }
         };
+    }
+
+    /**
+     * A port nothing listens on now, chosen before the broker starts so that the client's URL is known
+     * without reaching into the acceptor; in a fresh child JVM nothing else races for it.
+     */
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.tern.benchmarks.broker;
 
+import io.tern.benchmarks.scenario.Scenario;
+import io.tern.benchmarks.scenario.Transport;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,8 +11,9 @@ import java.util.List;
  * A broker under test: how to start it embedded, and what the report needs to know about it.
  *
  * <p>A target is started inside a child JVM whose working directory is a fresh temporary directory, and
- * the measured client runs in that same JVM over the broker's in-VM connector. Adding a broker (or a
- * Tern store) to the benchmarks is one implementation of this interface plus one line in {@link Targets}.
+ * the measured client runs in that same JVM, over the broker's in-VM connector or its own network
+ * transport on loopback, as the scenario asks. Adding a broker (or a Tern store) to the benchmarks is one
+ * implementation of this interface plus one line in {@link Targets}.
  */
 public interface BrokerTarget {
 
@@ -24,6 +28,14 @@ public interface BrokerTarget {
      * compared with the peers on a persistent scenario.
      */
     boolean durable();
+
+    /**
+     * Whether this target takes part in a scenario. By default a store that is not durable runs only the
+     * non-persistent scenarios: its persistent figures would compare heap with disks.
+     */
+    default boolean runs(Scenario scenario) {
+        return durable() || !scenario.persistent();
+    }
 
     /** One line on the settings this target runs with, for the README and the report. */
     String settings();
@@ -54,11 +66,12 @@ public interface BrokerTarget {
     }
 
     /**
-     * Starts the broker with its data in {@code directory}; the caller closes it.
+     * Starts the broker with its data in {@code directory}, reachable over {@code transport}; the caller
+     * closes it.
      *
      * @throws TargetUnavailableException when it turns out that this target cannot run here
      */
-    StartedBroker start(Path directory) throws Exception;
+    StartedBroker start(Path directory, Transport transport) throws Exception;
 
     /** Which side of the comparison a target is on. */
     enum Side { TERN, PEER }

@@ -7,7 +7,7 @@ import java.util.Map;
 /** A running embedded broker, as the measured client sees it: a connection factory and nothing more. */
 public interface StartedBroker extends AutoCloseable {
 
-    /** A factory whose connections reach this broker through its in-VM connector. */
+    /** A factory whose connections reach this broker over the transport it was started for. */
     ConnectionFactory connectionFactory();
 
     /**

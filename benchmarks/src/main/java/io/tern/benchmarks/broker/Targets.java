@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every broker the benchmarks know, in report order: Tern's stores first, then the peers. When a Tern
- * store module lands (kahadb, jdbc-journal, replicated-leveldb), its target is one class and one line here.
+ * Every broker the benchmarks know, in report order: Tern's stores first, then the peers. When another
+ * Tern store module lands (jdbc-journal, replicated-leveldb), its target is one class and one line here.
  */
 public final class Targets {
 
     private static final List<BrokerTarget> ALL = List.of(
+            new TernKahaDbTarget(),
             new TernMemoryTarget(),
             new ActiveMqKahaDbTarget(),
             ArtemisJournalTarget.nio(),

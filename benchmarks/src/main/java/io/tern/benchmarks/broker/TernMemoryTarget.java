@@ -1,13 +1,13 @@
 package io.tern.benchmarks.broker;
 
+import io.tern.benchmarks.scenario.Transport;
 import io.tern.broker.Broker;
-import jakarta.jms.ConnectionFactory;
 
 import java.nio.file.Path;
 
 /**
- * Tern on its in-memory store. Not durable: persistent messages are kept in heap only, so on persistent
- * scenarios its figures are reported but never compared with the peers.
+ * Tern on its in-memory store. Not durable: persistent messages are kept in heap only, so it runs the
+ * non-persistent scenarios only (see {@link BrokerTarget#runs}), next to {@link TernKahaDbTarget}.
  */
 public final class TernMemoryTarget implements BrokerTarget {
 
@@ -29,27 +29,14 @@ public final class TernMemoryTarget implements BrokerTarget {
     @Override
     public String settings() {
         return "Tern memory store (persistent(false)), builder defaults (64 MiB message memory, flow control"
-                + " BLOCK), vm:// connection factory. Not durable.";
+                + " BLOCK), vm:// connection factory. Not durable, so it runs the non-persistent scenarios only.";
     }
 
     @Override
-    public StartedBroker start(Path directory) {
-        Broker broker = Broker.builder()
+    public StartedBroker start(Path directory, Transport transport) {
+        return TernStartedBroker.start(Broker.builder()
                 .name("bench")
                 .persistent(false)
-                .dataDirectory(directory)
-                .build()
-                .start();
-        return new StartedBroker() {
-            @Override
-            public ConnectionFactory connectionFactory() {
-                return broker.connectionFactory();
-            }
-
-            @Override
-            public void close() {
-                broker.close();
-            }
-        };
+                .dataDirectory(directory), transport);
     }
 }

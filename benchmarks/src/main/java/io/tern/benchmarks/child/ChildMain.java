@@ -17,9 +17,10 @@ import java.util.Set;
 
 /**
  * The entry point of a child JVM: starts one target embedded in the working directory (a fresh
- * temporary directory chosen by the parent), runs one scenario against it through its in-VM connection
- * factory, writes the figures to a result file and exits. One broker per JVM keeps brokers from sharing
- * heap, JIT profile, threads or garbage.
+ * temporary directory chosen by the parent), runs one scenario against it through the connection factory
+ * of the scenario's transport (in-VM, or the broker's network transport on loopback), writes the figures
+ * to a result file and exits. One broker per JVM keeps brokers from sharing heap, JIT profile, threads or
+ * garbage.
  */
 public final class ChildMain {
 
@@ -54,7 +55,7 @@ public final class ChildMain {
         Map<String, String> facts;
         StartedBroker started;
         try {
-            started = target.start(directory);
+            started = target.start(directory, scenario.transport());
         } catch (TargetUnavailableException e) {
             ChildResult.write(resultFile, new ChildResult(Map.of(), Map.of(), e.getMessage()));
             return;

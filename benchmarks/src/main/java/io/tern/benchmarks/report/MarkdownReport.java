@@ -31,17 +31,20 @@ public final class MarkdownReport {
                 .append(w.payloadBytes()).append("-byte bodies; ")
                 .append(run.repeats()).append(run.repeats() == 1 ? " repeat" : " repeats (median shown)")
                 .append(", target order alternating; every scenario in a fresh child JVM (-Xmx")
-                .append(run.childHeap()).append(")\n\n");
+                .append(run.childHeap()).append(") holding broker and client, which connect in-VM except on the")
+                .append(" tcp scenarios (the broker's own network transport on 127.0.0.1)\n\n");
 
         md.append("## Disk probe\n\n");
         md.append(diskTable(run)).append('\n');
 
         md.append("## Results\n\n");
         md.append(table(run.table())).append('\n');
-        md.append("† not durable: Tern's memory store keeps persistent messages in heap only, so these figures")
-                .append(" are not comparable with the peers, which sync every persistent send to disk.\n\n");
-        md.append("Ratio: the best comparable Tern store against the best peer, oriented so that above 1 means")
-                .append(" Tern ahead (Tern ÷ peer for rates, peer ÷ Tern for latency and heap).\n\n");
+        md.append("– not run: a store that is not durable (tern-memory) runs the non-persistent scenarios only;")
+                .append(" its persistent figures would compare heap with disks.\n\n");
+        md.append("Ratio: the durable Tern store (the best, if several) against the best peer, oriented so that")
+                .append(" above 1 means Tern ahead (Tern ÷ peer for rates, peer ÷ Tern for latency and heap); the")
+                .append(" column names both. The peers run on their durable stores in every scenario, so the")
+                .append(" non-persistent ratios use the durable Tern store too.\n\n");
 
         md.append("## Targets\n\n");
         for (BrokerTarget target : run.table().targets()) {
@@ -94,12 +97,13 @@ public final class MarkdownReport {
                     .append(row.metric().unit()).append(") |");
             for (BrokerTarget target : table.targets()) {
                 ResultTable.Cell cell = row.cells().get(target.id());
-                md.append(' ').append(cell.value() == null ? "failed" : Figures.forTable(cell.value()))
-                        .append(cell.notDurable() && cell.value() != null ? " †" : "").append(" |");
+                md.append(' ').append(!cell.ran() ? "–" : cell.value() == null ? "failed"
+                        : Figures.forTable(cell.value())).append(" |");
             }
             ResultTable.Ratio ratio = row.ratio();
             md.append(' ').append(ratio.value() == null ? "n/a (" + ratio.note() + ")"
-                    : "**" + Figures.ratio(ratio.value()) + "** vs " + ratio.peer()).append(" |\n");
+                    : "**" + Figures.ratio(ratio.value()) + "** " + ratio.tern() + " vs " + ratio.peer())
+                    .append(" |\n");
         }
         return md.toString();
     }

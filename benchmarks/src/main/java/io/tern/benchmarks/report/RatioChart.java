@@ -66,7 +66,7 @@ public final class RatioChart {
     private static String withoutRatioNote(List<String> withoutRatio) {
         long scenarios = withoutRatio.stream().map(RatioChart::shortLabel).distinct().count();
         return scenarios == 0 ? "" : scenarios + (scenarios == 1 ? " other scenario has" : " other scenarios have")
-                + " no ratio (no comparable Tern store yet): see the table";
+                + " no ratio: see the table";
     }
 
     private static String label(ResultTable.Row row) {

@@ -15,19 +15,22 @@ import java.util.Map;
  * and the ratio of Tern to the best peer.
  *
  * <p>The ratio is oriented so that above 1 always means Tern ahead: Tern ÷ peer for rates, peer ÷ Tern
- * for latencies and heap. On a persistent scenario only a durable Tern store may be compared, since a
- * store that never touches the disk racing stores that sync every send proves nothing; with no durable
- * Tern store the ratio is n/a.
+ * for latencies and heap. It compares a durable Tern store whenever one was measured, since the peers
+ * all run with their durable stores, even on non-persistent scenarios (a broker's non-persistent path is
+ * not free of its store's threads and locks); the best of them if several. Only on a non-persistent
+ * scenario with no durable Tern figure does it fall back to a store that is not durable. On a persistent
+ * scenario a store that never touches the disk racing stores that sync every send proves nothing, so
+ * without a durable Tern figure the ratio is n/a.
  */
 public final class ResultTable {
 
     /**
      * One target's figure in a row.
      *
-     * @param value      median over successful repeats, or null when every repeat failed or it did not run
-     * @param notDurable whether this is a Tern store that is not durable, on a persistent scenario
+     * @param value median over successful repeats, or null when every repeat failed or it did not run
+     * @param ran   whether the target takes part in the scenario at all ({@link BrokerTarget#runs})
      */
-    public record Cell(Double value, boolean notDurable) {
+    public record Cell(Double value, boolean ran) {
     }
 
     /**
@@ -59,9 +62,7 @@ public final class ResultTable {
                 Map<String, Cell> cells = new LinkedHashMap<>();
                 for (BrokerTarget target : targets) {
                     Double median = median(results.values(scenario.id(), target.id(), metric.id()));
-                    boolean notDurable = scenario.persistent() && target.side() == BrokerTarget.Side.TERN
-                            && !target.durable();
-                    cells.put(target.id(), new Cell(median, notDurable));
+                    cells.put(target.id(), new Cell(median, target.runs(scenario)));
                 }
                 rows.add(new Row(scenario, metric, cells, ratio(scenario, metric, targets, cells)));
             }
@@ -70,21 +71,18 @@ public final class ResultTable {
     }
 
     private static Ratio ratio(Scenario scenario, Metric metric, List<BrokerTarget> targets, Map<String, Cell> cells) {
-        Comparator<BrokerTarget> better = Comparator.comparingDouble(t -> cells.get(t.id()).value());
-        if (metric.better() == Metric.Better.LOWER) {
-            better = better.reversed();
-        }
+        Comparator<BrokerTarget> byValue = Comparator.comparingDouble(t -> cells.get(t.id()).value());
+        Comparator<BrokerTarget> better = metric.better() == Metric.Better.LOWER ? byValue.reversed() : byValue;
         List<BrokerTarget> measured = targets.stream().filter(t -> cells.get(t.id()).value() != null).toList();
-        BrokerTarget tern = measured.stream()
-                .filter(t -> t.side() == BrokerTarget.Side.TERN && (t.durable() || !scenario.persistent()))
-                .max(better).orElse(null);
+        List<BrokerTarget> measuredTern = measured.stream().filter(t -> t.side() == BrokerTarget.Side.TERN).toList();
+        BrokerTarget tern = measuredTern.stream().filter(BrokerTarget::durable).max(better)
+                .orElseGet(() -> scenario.persistent() ? null : measuredTern.stream().max(better).orElse(null));
         BrokerTarget peer = measured.stream()
                 .filter(t -> t.side() == BrokerTarget.Side.PEER)
                 .max(better).orElse(null);
         if (tern == null) {
-            boolean anyTern = measured.stream().anyMatch(t -> t.side() == BrokerTarget.Side.TERN);
             return new Ratio(null, null, peer == null ? null : peer.id(),
-                    scenario.persistent() && anyTern ? "no durable Tern store yet" : "no Tern figure");
+                    scenario.persistent() ? "no durable Tern figure" : "no Tern figure");
         }
         if (peer == null) {
             return new Ratio(null, tern.id(), null, "no peer figure");

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Producers and consumers on one queue at the same time. The rate is messages per second from the
- * moment the producers start until the consumers have received every message.
+ * moment the producers start until the consumers have received every message. The client reaches the
+ * broker in-VM or over the broker's own network transport on loopback.
  */
 public final class QueueThroughputScenario implements Scenario {
 
@@ -16,30 +17,45 @@ public final class QueueThroughputScenario implements Scenario {
     private final int producers;
     private final int consumers;
     private final boolean persistent;
+    private final Transport transport;
 
-    private QueueThroughputScenario(int producers, int consumers, boolean persistent) {
+    private QueueThroughputScenario(int producers, int consumers, boolean persistent, Transport transport) {
         this.producers = producers;
         this.consumers = consumers;
         this.persistent = persistent;
+        this.transport = transport;
     }
 
     public static QueueThroughputScenario persistent(int producers, int consumers) {
-        return new QueueThroughputScenario(producers, consumers, true);
+        return new QueueThroughputScenario(producers, consumers, true, Transport.IN_VM);
     }
 
     public static QueueThroughputScenario nonPersistent(int producers, int consumers) {
-        return new QueueThroughputScenario(producers, consumers, false);
+        return new QueueThroughputScenario(producers, consumers, false, Transport.IN_VM);
+    }
+
+    /** Persistent, with every client on its own connection over the broker's network transport on loopback. */
+    public static QueueThroughputScenario persistentOverTcp(int producers, int consumers) {
+        return new QueueThroughputScenario(producers, consumers, true, Transport.TCP_LOOPBACK);
     }
 
     @Override
     public String id() {
-        return (persistent ? "persistent" : "non-persistent") + "-queue-" + producers + "x" + consumers;
+        return (transport == Transport.TCP_LOOPBACK ? "tcp-" : "")
+                + (persistent ? "persistent" : "non-persistent") + "-queue-" + producers + "x" + consumers;
     }
 
     @Override
     public String title() {
-        return (persistent ? "Persistent" : "Non-persistent") + " queue, " + producers + " producer"
-                + (producers == 1 ? "" : "s") + " + " + consumers + " consumer" + (consumers == 1 ? "" : "s");
+        return (persistent ? "Persistent" : "Non-persistent") + " queue"
+                + (transport == Transport.TCP_LOOPBACK ? " over tcp:// loopback" : "") + ", " + producers
+                + " producer" + (producers == 1 ? "" : "s") + " + " + consumers + " consumer"
+                + (consumers == 1 ? "" : "s");
+    }
+
+    @Override
+    public Transport transport() {
+        return transport;
     }
 
     @Override

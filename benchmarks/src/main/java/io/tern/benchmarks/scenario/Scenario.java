@@ -22,6 +22,11 @@ public interface Scenario {
      */
     boolean persistent();
 
+    /** How the client reaches the broker; in-VM unless the scenario is about the network. */
+    default Transport transport() {
+        return Transport.IN_VM;
+    }
+
     /** The figures {@link #run} reports, in table order. */
     List<Metric> metrics();
 

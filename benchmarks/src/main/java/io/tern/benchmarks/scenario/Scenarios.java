@@ -14,7 +14,9 @@ public final class Scenarios {
             new SendLatencyScenario(),
             new TransactedProducerScenario(100),
             new TopicFanOutScenario(8),
-            new BacklogScenario(4));
+            new BacklogScenario(4),
+            QueueThroughputScenario.persistentOverTcp(1, 1),
+            QueueThroughputScenario.persistentOverTcp(4, 4));
 
     private Scenarios() {
     }
