@@ -1,8 +1,8 @@
 #!/bin/sh
-# Builds broker-core and the benchmarks module, then runs every scenario against every broker, each in
+# Builds broker-core, the stores and the benchmarks module, then runs every scenario against every broker, each in
 # its own child JVM, and writes benchmarks/results/. Arguments go to BenchmarkRun (--help lists them).
-#   benchmarks/run-benchmarks.sh                 the full run (a few minutes on 2 cores)
-#   benchmarks/run-benchmarks.sh --short         seconds-long smoke run
+#   benchmarks/run-benchmarks.sh                 the full run (15-20 minutes on 2 cores)
+#   benchmarks/run-benchmarks.sh --short         smoke run with tiny counts (a minute or two)
 # MVN overrides the Maven command (e.g. MVN="mvn -o"); SKIP_BUILD=1 runs what was built last.
 set -eu
 cd "$(dirname "$0")/.."

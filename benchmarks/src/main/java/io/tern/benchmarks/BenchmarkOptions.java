@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * What a run does, from the command line. {@code --short} switches every default to a seconds-long
+ * What a run does, from the command line. {@code --short} switches every default to a minute-long
  * run (the smoke test's); any explicit option still wins over it.
  *
  * @param workload          what each scenario sends
@@ -44,7 +44,7 @@ public record BenchmarkOptions(Workload workload, int repeats, List<BrokerTarget
     public static final String USAGE = """
             Runs every scenario against every broker, each in its own child JVM, and writes the results.
             Options (--name=value):
-              --short                 seconds-long run with tiny counts (what BenchmarkSmokeTest runs)
+              --short                 smoke run with tiny counts (what BenchmarkSmokeTest runs)
               --messages=N            messages per measured pass, persistent queues       (default 4000; short 200)
               --bulk-messages=N       the same for non-persistent, fan-out, transacted    (default 40000; short 200)
               --warmup=N              messages per warm-up pass                           (default 1000; short 50)

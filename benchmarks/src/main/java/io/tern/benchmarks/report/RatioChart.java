@@ -40,7 +40,7 @@ public final class RatioChart {
         }
         System.setProperty("java.awt.headless", "true");
         CategoryChart chart = new CategoryChartBuilder()
-                .width(1100).height(620)
+                .width(1100).height(labels.size() > 4 ? 820 : 620)
                 .title("Tern ÷ best peer (above 1: Tern ahead; the line marks parity)")
                 .yAxisTitle("ratio")
                 .xAxisTitle(withoutRatioNote(withoutRatio))
@@ -50,7 +50,8 @@ public final class RatioChart {
         chart.getStyler().setLabelsPosition(0.9);
         chart.getStyler().setDecimalPattern("0.00");
         chart.getStyler().setAvailableSpaceFill(Math.min(0.8, 0.25 * labels.size()));
-        chart.getStyler().setXAxisLabelRotation(labels.size() > 4 ? 20 : 0);
+        // Upright labels sit centred under their bars; slanted long ones drift under the neighbour's bar.
+        chart.getStyler().setXAxisLabelRotation(labels.size() > 4 ? 90 : 0);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(Math.max(2.0, Math.ceil(ratios.stream().mapToDouble(d -> d).max().orElse(1) * 1.15)));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
