@@ -1,6 +1,7 @@
 package io.tern.store.kahadb;
 
 import io.tern.jms.TernConnectionFactory;
+import jakarta.jms.JMSException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,7 @@ class FailoverCrashTest {
             broker.awaitStarted();
             TernConnectionFactory factory = new TernConnectionFactory(failover
                     ? ChildBroker.failoverUri(broker) : broker.tcpUri());
+            factory.setTransportListener(ledger.transportListener());
             try (FailoverWorkload load = FailoverWorkload.start(factory, ledger)) {
                 ledger.awaitSent(1, "the first sends");
                 for (int kill = 1; kill <= kills; kill++) {
@@ -74,7 +76,11 @@ class FailoverCrashTest {
                 load.stopProducers();
                 load.stopConsumers();
             }
-            FailoverWorkload.drain(factory, ledger);
+            try {
+                FailoverWorkload.drain(factory, ledger);
+            } catch (JMSException | RuntimeException e) {
+                throw new AssertionError("the drain failed; " + ledger.summary(), e);
+            }
         }
         LOG.info("{} kills (seed {}): {}; failover times (kill to first send returned) {} ms", kills, seed,
                 ledger.summary(), failoverMillis);

@@ -1,5 +1,7 @@
 package io.tern.store.kahadb;
 
+import io.tern.jms.TransportListener;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,10 +37,14 @@ final class FailoverLedger {
     private final Set<String> drained = new HashSet<>();
     private final Map<String, StringBuilder> history = new HashMap<>();
     private final Map<String, Integer> exceptions = new TreeMap<>();
+    /** The first exception of each kind in {@link #exceptions}, with its message. */
+    private final Map<String, String> exampleMessages = new TreeMap<>();
     private final List<String> violations = new ArrayList<>();
     private int violationCount;
     private long redeliveredDeliveries;
     private int applicationReconnects;
+    private int interruptions;
+    private int resumptions;
 
     /** nanoTime from which the next send that returns is the resumption; 0 when not watching. */
     private final AtomicLong resumeWatchFrom = new AtomicLong();
@@ -61,7 +67,7 @@ final class FailoverLedger {
     synchronized void sendFailed(Collection<String> uids, String worker, Exception e) {
         for (String uid : uids) {
             sendFailed.add(uid);
-            event(uid, "send-failed(" + e.getClass().getSimpleName() + ")");
+            event(uid, "send-failed(" + describe(e) + ")");
         }
         exception(worker, "send/commit", e);
     }
@@ -92,7 +98,7 @@ final class FailoverLedger {
     synchronized void consumeFailed(String worker, Collection<String> uids, Exception e) {
         for (String uid : uids) {
             consumeFailed.add(uid);
-            event(uid, "ack-failed by " + worker + "(" + e.getClass().getSimpleName() + ")");
+            event(uid, "ack-failed by " + worker + "(" + describe(e) + ")");
         }
         exception(worker, "acknowledge/commit", e);
     }
@@ -105,13 +111,43 @@ final class FailoverLedger {
     }
 
     synchronized void exception(String worker, String operation, Exception e) {
-        exceptions.merge(worker.replaceAll("-?\\d+$", "") + " " + operation + ": " + e.getClass().getSimpleName(),
-                1, Integer::sum);
+        String kind = worker.replaceAll("-?\\d+$", "") + " " + operation + ": " + e.getClass().getSimpleName();
+        exceptions.merge(kind, 1, Integer::sum);
+        exampleMessages.putIfAbsent(kind, describe(e));
+    }
+
+    /** The exception's type and message, and its cause's, short enough for a history. */
+    private static String describe(Throwable e) {
+        StringBuilder d = new StringBuilder(e.getClass().getSimpleName()).append(": ").append(e.getMessage());
+        if (e.getCause() != null && e.getCause() != e) {
+            d.append(" <- ").append(e.getCause().getClass().getSimpleName()).append(": ")
+                    .append(e.getCause().getMessage());
+        }
+        return d.length() > 300 ? d.substring(0, 300) + "..." : d.toString();
     }
 
     /** A connection was lost for good (its ExceptionListener was called) and the worker opened a new one. */
     synchronized void applicationReconnect() {
         applicationReconnects++;
+    }
+
+    /** Counts the interruptions and resumptions of failover connections, for the report. */
+    TransportListener transportListener() {
+        return new TransportListener() {
+            @Override
+            public void transportInterrupted() {
+                synchronized (FailoverLedger.this) {
+                    interruptions++;
+                }
+            }
+
+            @Override
+            public void transportResumed() {
+                synchronized (FailoverLedger.this) {
+                    resumptions++;
+                }
+            }
+        };
     }
 
     /** From now on, the first send that returns marks the resumption of traffic. */
@@ -223,8 +259,10 @@ final class FailoverLedger {
                 + " (of which " + failedSendsArrived + " arrived anyway), deliveries " + delivered
                 + " (JMSRedelivered " + redeliveredDeliveries + "), messages seen more than once " + seenTwice
                 + ", consumed " + consumed.size() + " (consumed twice " + consumedTwice + "), acknowledge/commit "
-                + "failed for " + consumeFailed.size() + ", drained " + drained.size() + ", application reconnects "
-                + applicationReconnects + ", violations " + violationCount + ", exceptions " + exceptions;
+                + "failed for " + consumeFailed.size() + ", drained " + drained.size() + ", connections interrupted "
+                + interruptions + " and resumed " + resumptions + " times, application reconnects "
+                + applicationReconnects + ", violations " + violationCount + ", exceptions " + exceptions
+                + "; the first of each kind: " + exampleMessages;
     }
 
     private void violation(String what) {

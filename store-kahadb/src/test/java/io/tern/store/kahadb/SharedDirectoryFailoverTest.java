@@ -47,6 +47,7 @@ class SharedDirectoryFailoverTest {
             b.launch();
             LOG.info("the slave refuses clients: {}", awaitRefusal(b));
             TernConnectionFactory factory = new TernConnectionFactory(ChildBroker.failoverUri(a, b));
+            factory.setTransportListener(ledger.transportListener());
             try (FailoverWorkload load = FailoverWorkload.start(factory, ledger)) {
                 ledger.awaitSent(50, "the first sends, to A");
                 failoverMillis.add(killAndTakeOver(a, b, ledger));
@@ -59,7 +60,11 @@ class SharedDirectoryFailoverTest {
                 load.stopProducers();
                 load.stopConsumers();
             }
-            FailoverWorkload.drain(factory, ledger);
+            try {
+                FailoverWorkload.drain(factory, ledger);
+            } catch (JMSException | RuntimeException e) {
+                throw new AssertionError("the drain failed; " + ledger.summary(), e);
+            }
         }
         LOG.info("master/slave: {}; failover times (kill to first send returned) {} ms", ledger.summary(),
                 failoverMillis);
