@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FailoverLedger {
 
-    private static final int MAX_VIOLATIONS_KEPT = 50;
+    private static final int MAX_VIOLATIONS_KEPT = 20;
 
     private final Set<String> attempted = new HashSet<>();
     private final Set<String> sent = new HashSet<>();
