@@ -343,7 +343,15 @@ public class TernSession implements Session, QueueSession, TopicSession {
             return;
         }
         switch (mode) {
-            case AUTO_ACKNOWLEDGE -> connection.broker().acknowledge(new long[] {delivery.deliveryId()});
+            case AUTO_ACKNOWLEDGE -> {
+                try {
+                    connection.broker().acknowledge(new long[] {delivery.deliveryId()});
+                } catch (io.tern.transport.AcknowledgeOutcomeUnknownException e) {
+                    // The application gets the message: if the broker did not record the acknowledgement, it
+                    // comes again flagged redelivered (at least once), rather than being lost to the application.
+                    LOG.debug("Acknowledgement lost in a failover; the message may come again", e);
+                }
+            }
             case DUPS_OK_ACKNOWLEDGE -> {
                 long[] batch = null;
                 synchronized (this) {

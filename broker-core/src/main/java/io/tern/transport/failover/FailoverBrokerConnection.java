@@ -3,6 +3,7 @@ package io.tern.transport.failover;
 import io.tern.protocol.Address;
 import io.tern.protocol.MessageSnapshot;
 import io.tern.store.GlobalTransactionId;
+import io.tern.transport.AcknowledgeOutcomeUnknownException;
 import io.tern.transport.BrokerConnection;
 import io.tern.transport.ConsumerSpec;
 import io.tern.transport.Delivery;
@@ -939,7 +940,9 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     /**
      * Returns only once the broker recorded it. Deliveries of an earlier link cannot be acknowledged: then
      * nothing is (those of the current link are released as seen, so everything named comes again) and the
-     * call throws, so an application that counts "consumed when acknowledge returned" is never wrong.
+     * call throws, so an application that counts "consumed when acknowledge returned" is never wrong. When
+     * the link is lost while the acknowledgement is on its way, the broker may or may not have recorded it:
+     * {@link AcknowledgeOutcomeUnknownException} says so.
      */
     @Override
     public void acknowledge(long[] deliveryIds) throws JMSException {
@@ -960,7 +963,11 @@ public final class FailoverBrokerConnection implements BrokerConnection {
                 throw e;
             }
             linkLost(link, e);
-            throw staleDeliveries(deliveryIds.length);
+            AcknowledgeOutcomeUnknownException unknown = new AcknowledgeOutcomeUnknownException("the connection"
+                    + " to the broker was lost before it confirmed the acknowledgement of " + deliveryIds.length
+                    + " message(s): each was either consumed or will be delivered again (JMSRedelivered=true)");
+            unknown.setLinkedException(e);
+            throw unknown;
         }
     }
 
