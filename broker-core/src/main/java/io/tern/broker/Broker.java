@@ -40,14 +40,16 @@ import java.util.Optional;
  * broker may be started again (it recovers what its store holds); a closed one may not. Many brokers can
  * live in one JVM if their names differ. No shutdown hook is installed unless asked for.
  *
- * <p><b>Threading.</b> Lifecycle methods are serialised by this object's monitor; the running state is a
- * {@link RunningBroker} replaced at every start and read through a volatile field.
+ * <p><b>Threading.</b> Lifecycle methods are serialised by this object's monitor, except that {@link #start}
+ * waits for its store to activate (a slave waiting for the master's lock) without holding it, so
+ * {@link #stop} and {@link #close} can end that wait. The running state is a {@link RunningBroker} replaced
+ * at every start and read through a volatile field.
  */
 public final class Broker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
-    private enum State { NEW, STARTED, STOPPED, CLOSED }
+    private enum State { NEW, STARTING, STARTED, STOPPED, CLOSED }
 
     private final BrokerConfig config;
     private State state = State.NEW;
@@ -55,6 +57,8 @@ public final class Broker implements AutoCloseable {
     private Thread shutdownHook;
     /** The listening transport connectors while started. */
     private TcpConnectors connectors;
+    /** The store a start is waiting on to activate; null otherwise. Guarded by this. */
+    private PersistenceAdapter activating;
 
     private Broker(BrokerConfig config) {
         this.config = config;
@@ -95,33 +99,60 @@ public final class Broker implements AutoCloseable {
      * @throws IllegalStateException when the broker was closed, or another running broker has its name
      * @throws UncheckedIOException when the store cannot be opened
      */
-    public synchronized Broker start() {
-        switch (state) {
-            case STARTED:
-                return this;
-            case CLOSED:
-                throw new IllegalStateException("broker '" + name() + "' was closed and cannot be started again;"
-                        + " build a new one");
-            default:
-                break;
-        }
-        BrokerRegistry.register(this);
-        PersistenceAdapter store = null;
-        TcpConnectors listening = null;
-        try {
-            // Listening before the store activates: a client that connects meanwhile is refused with a reason.
-            listening = TcpConnectors.open(this, config.transportConnectors());
-            store = createStore();
-            store.start(this::activationLost);
-            RunningBroker r = new RunningBroker(config, store);
-            r.open();
-            running = r;
-        } catch (IOException | RuntimeException e) {
-            BrokerRegistry.unregister(this);
-            if (listening != null) {
-                listening.close();
+    public Broker start() {
+        PersistenceAdapter store;
+        TcpConnectors listening;
+        synchronized (this) {
+            switch (state) {
+                case STARTED:
+                    return this;
+                case STARTING:
+                    throw new IllegalStateException("broker '" + name() + "' is being started by another thread");
+                case CLOSED:
+                    throw new IllegalStateException("broker '" + name() + "' was closed and cannot be started again;"
+                            + " build a new one");
+                default:
+                    break;
             }
-            if (store != null) {
+            BrokerRegistry.register(this);
+            try {
+                // Listening before the store activates: a client that connects meanwhile is refused with a reason.
+                listening = TcpConnectors.open(this, config.transportConnectors());
+                store = createStore();
+            } catch (RuntimeException e) {
+                BrokerRegistry.unregister(this);
+                throw e;
+            }
+            state = State.STARTING;
+            activating = store;
+        }
+        try {
+            // Outside the monitor: a shared or replicated store blocks here until this broker may write,
+            // and stop() must be able to end that wait.
+            store.start(this::activationLost);
+            synchronized (this) {
+                if (state != State.STARTING) {
+                    throw new IOException("broker '" + name() + "' was stopped while its store was activating");
+                }
+                RunningBroker r = new RunningBroker(config, store);
+                r.open();
+                running = r;
+                activating = null;
+                connectors = listening;
+                state = State.STARTED;
+                if (config.shutdownHook() && shutdownHook == null) {
+                    shutdownHook = new Thread(this::stop, "tern-" + name() + "-shutdown");
+                    Runtime.getRuntime().addShutdownHook(shutdownHook);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                activating = null;
+                if (state == State.STARTING) {
+                    state = State.STOPPED;
+                }
+                BrokerRegistry.unregister(this);
+                listening.close();
                 try {
                     store.stop();
                 } catch (IOException suppressed) {
@@ -133,12 +164,6 @@ public final class Broker implements AutoCloseable {
                         io);
             }
             throw (RuntimeException) e;
-        }
-        connectors = listening;
-        state = State.STARTED;
-        if (config.shutdownHook() && shutdownHook == null) {
-            shutdownHook = new Thread(this::stop, "tern-" + name() + "-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         LOG.info("Broker {} started ({} store)", name(), store.type());
         return this;
@@ -160,7 +185,7 @@ public final class Broker implements AutoCloseable {
                 reason);
         RunningBroker r = running;
         if (r != null) {
-            Thread t = new Thread(() -> stop("lost its store: " + reason), "tern-" + name() + "-deactivate");
+            Thread t = new Thread(() -> stop("lost its store: " + reason, false), "tern-" + name() + "-deactivate");
             t.setDaemon(true);
             t.start();
         }
@@ -168,10 +193,21 @@ public final class Broker implements AutoCloseable {
 
     /** Stops the broker: connections are closed, the store is flushed and closed. Idempotent. */
     public void stop() {
-        stop("stopped");
+        stop("stopped", true);
     }
 
-    private synchronized void stop(String reason) {
+    private synchronized void stop(String reason, boolean orderly) {
+        if (state == State.STARTING) {
+            // Ends the start's wait for activation; that start then fails and cleans up.
+            state = State.STOPPED;
+            LOG.info("Broker {} stopped while waiting for its store to activate", name());
+            try {
+                activating.stop();
+            } catch (IOException e) {
+                LOG.warn("Broker {}: the activating store did not stop cleanly", name(), e);
+            }
+            return;
+        }
         if (state != State.STARTED) {
             return;
         }
@@ -179,7 +215,7 @@ public final class Broker implements AutoCloseable {
         running = null;
         state = State.STOPPED;
         BrokerRegistry.unregister(this);
-        r.stop(reason);
+        r.stop(reason, orderly);
         connectors.close();
         connectors = null;
         LOG.info("Broker {} stopped", name());

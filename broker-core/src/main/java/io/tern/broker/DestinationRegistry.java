@@ -214,9 +214,10 @@ final class DestinationRegistry {
         return true;
     }
 
-    void closeAll() {
-        queues.values().forEach(DispatchQueue::close);
-        topics.values().forEach(TopicDestination::close);
+    /** Closes every destination; {@code orderly} when every delivery was released (a broker's stop). */
+    void closeAll(boolean orderly) {
+        queues.values().forEach(q -> q.close(orderly));
+        topics.values().forEach(t -> t.close(orderly));
         temporaryQueues.values().forEach(DispatchQueue::close);
         temporaryTopics.values().forEach(TopicDestination::close);
     }

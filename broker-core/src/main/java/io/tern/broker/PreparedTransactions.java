@@ -127,10 +127,12 @@ final class PreparedTransactions {
             DispatchQueue q = destinations.definedQueue(add.queue());
             q.reserveAbove(add.sequence());
             work.onCommitted(() -> q.offer(add.sequence(), add.message(), true));
+            work.onRolledBack(() -> q.cancelReservation(add.sequence()));
         } else if (op instanceof TransactionOperation.TopicAdd add) {
             TopicDestination t = destinations.definedTopic(add.topic());
             t.reserveAbove(add.sequence());
             work.onCommitted(() -> t.offerCommitted(add.sequence(), add.message(), add.subscriptionKeys(), null, null));
+            work.onRolledBack(() -> t.cancelReservation(add.sequence()));
         } else if (op instanceof TransactionOperation.QueueRemove remove) {
             lock(destinations.definedQueue(remove.queue()), remove.sequence(), work);
         } else if (op instanceof TransactionOperation.TopicAcknowledge ack) {

@@ -204,14 +204,17 @@ final class RunningBroker {
         }
     }
 
-    /** Fails every connection, closes destinations and the store. */
-    void stop(String reason) {
+    /**
+     * Fails every connection, closes destinations and the store. {@code orderly} unless the broker lost the
+     * right to write: only an orderly stop writes the last bookkeeping (dispatch marks) to the store.
+     */
+    void stop(String reason, boolean orderly) {
         stopping = true;
         memory.wakeAll();
         for (ServerConnection c : new ArrayList<>(connections)) {
             c.shutDown(new JMSException("broker '" + name + "' " + reason));
         }
-        destinations.closeAll();
+        destinations.closeAll(orderly);
         tasks.shutdown();
         try {
             if (!tasks.awaitTermination(10, TimeUnit.SECONDS)) {

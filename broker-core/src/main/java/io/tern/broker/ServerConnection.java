@@ -494,6 +494,7 @@ public final class ServerConnection implements BrokerConnection {
             }
             String publisherClientId = clientId;
             work.onCommitted(() -> topic.offerCommitted(sequence, message, keys, this, publisherClientId));
+            work.onRolledBack(() -> topic.cancelReservation(sequence));
         } else {
             DispatchQueue queue = broker.destinations().queue(address);
             long sequence = queue.reserveSequence();
@@ -502,6 +503,7 @@ public final class ServerConnection implements BrokerConnection {
                 work.addOperation(new TransactionOperation.QueueAdd(address.name(), sequence, message));
             }
             work.onCommitted(() -> queue.offer(sequence, message, stored));
+            work.onRolledBack(() -> queue.cancelReservation(sequence));
         }
     }
 

@@ -38,6 +38,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * in windows as consumers drain the queue. A broker that restarts starts every queue paged out, so
  * recovery is paging.
  *
+ * <p><b>Dispatch mark.</b> A queue with a store durably records how far it may have dispatched, ahead of
+ * dispatching and in windows of {@value #MARK_WINDOW} sequences: a stored message above the recorded mark
+ * is handed out only once a mark covering it is written (the next one is requested at half the window,
+ * so dispatch rarely waits). After a crash every recovered message at or below the mark with no recorded
+ * delivery may have been delivered, so it comes back flagged redelivered (delivery count 1, written to the
+ * store when it is paged in). An orderly close, after every delivery was released, lowers the mark again.
+ *
  * <p><b>Threading.</b> All state is guarded by {@link #lock}. Dispatch runs in whichever thread changed
  * the state (a send, an acknowledgement, credit, a store completion) while holding the lock; subscribers
  * only buffer what they are given. Store reads happen on the broker's task executor, never under the
@@ -57,6 +64,9 @@ public final class DispatchQueue {
 
     /** Messages read back from the store at a time. */
     static final int PAGE_SIZE = 500;
+
+    /** How far beyond the message that needs it a dispatch mark reaches. */
+    static final int MARK_WINDOW = 256;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Address address;
@@ -98,6 +108,15 @@ public final class DispatchQueue {
     private long scheduledWakeUpAt;
     private boolean closed;
 
+    /** The dispatch mark the store holds: stored messages up to it may be handed out. */
+    private long durableMark;
+    /** The mark being written, or {@link #durableMark} when no write is in progress. */
+    private long requestedMark;
+    /** The mark found at start (capped at the last stored sequence): messages up to it may have been delivered. */
+    private final long recoveredMark;
+    /** Sequences reserved by {@link #reserveSequence} whose message is not offered yet: page-in skips them. */
+    private final java.util.Set<Long> reserved = new java.util.HashSet<>();
+
     private long enqueued;
     private long dequeued;
     private long expired;
@@ -127,6 +146,9 @@ public final class DispatchQueue {
         this.policy = context.policies().apply(address);
         long last = backing == null ? 0 : backing.lastSequence();
         this.nextSequence = last + 1;
+        this.recoveredMark = backing == null ? 0 : Math.min(backing.dispatchMark(), last);
+        this.durableMark = recoveredMark;
+        this.requestedMark = recoveredMark;
         if (last > 0) {
             pagedOut = true;
             pageCursor = 0;
@@ -191,10 +213,11 @@ public final class DispatchQueue {
         try {
             enqueued++;
             nextSequence = Math.max(nextSequence, sequence + 1);
+            reserved.remove(sequence);
             // A sequence at or below the page cursor was reserved before later messages were paged in
-            // (a transaction commits after it takes its sequence): page-in will never read it, so it is
-            // held in memory whatever the budget says.
-            boolean behindCursor = pagedOut && sequence <= pageCursor;
+            // (a transaction commits after it takes its sequence; page-in skips reserved ones): page-in
+            // will never read it, so it is held in memory whatever the budget says.
+            boolean behindCursor = sequence <= pageCursor;
             if (stored && !behindCursor && (pagedOut || memory.isFull())) {
                 if (!pagedOut) {
                     pagedOut = true;
@@ -212,11 +235,38 @@ public final class DispatchQueue {
         }
     }
 
-    /** Makes sure later messages are numbered above a sequence a prepared transaction holds. */
+    /**
+     * Makes sure later messages are numbered above a sequence a prepared transaction holds, and keeps
+     * page-in from reading that sequence before the commit {@link #offer offers} it.
+     */
     public void reserveAbove(long sequence) {
         lock.lock();
         try {
             nextSequence = Math.max(nextSequence, sequence + 1);
+            reserved.add(sequence);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Keeps page-in from reading a sequence the caller is storing itself and will {@link #offer} (a topic
+     * writes one copy for its durable subscriptions); {@link #cancelReservation} if it never offers it.
+     */
+    public void reserve(long sequence) {
+        lock.lock();
+        try {
+            reserved.add(sequence);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A reserved sequence will not be offered (its transaction or store write failed). */
+    public void cancelReservation(long sequence) {
+        lock.lock();
+        try {
+            reserved.remove(sequence);
         } finally {
             lock.unlock();
         }
@@ -266,11 +316,17 @@ public final class DispatchQueue {
         }
     }
 
-    /** A sequence for a message the caller will write itself and then {@link #offer offer}. */
+    /**
+     * A sequence for a message the caller will write itself and then {@link #offer offer} (or
+     * {@link #cancelReservation cancel}): page-in skips it meanwhile, so a message the store holds before the
+     * offer is never read back as well.
+     */
     public long reserveSequence() {
         lock.lock();
         try {
-            return nextSequence++;
+            long sequence = nextSequence++;
+            reserved.add(sequence);
+            return sequence;
         } finally {
             lock.unlock();
         }
@@ -566,10 +622,29 @@ public final class DispatchQueue {
         }
     }
 
-    /** Drops everything in memory (the broker is stopping); the store keeps what it holds. */
+    /** Drops everything in memory (the queue or subscription goes away); the store keeps what it holds. */
     public void close() {
+        close(false);
+    }
+
+    /**
+     * Drops everything in memory; the store keeps what it holds. {@code orderly}: the broker stops and has
+     * released every delivery (their counts are recorded), so nothing dispatched is in doubt any more and the
+     * dispatch mark goes down, to 0 or to the recovered mark while recovered messages below it remain unread.
+     */
+    public void close(boolean orderly) {
         lock.lock();
         try {
+            if (orderly && !closed && backing != null && inFlight == 0) {
+                long mark = pageCursor < recoveredMark ? recoveredMark : 0;
+                if (mark < durableMark || requestedMark > durableMark) {
+                    try {
+                        backing.recordDispatchMark(mark);
+                    } catch (RuntimeException e) {
+                        LOG.debug("{}: the dispatch mark stays at {}: {}", address, durableMark, e.toString());
+                    }
+                }
+            }
             closed = true;
             for (QueueEntry e : pending) {
                 memory.release(e.message.estimatedSize());
@@ -612,6 +687,10 @@ public final class DispatchQueue {
             if (slot == null) {
                 continue;
             }
+            if (entry.stored && entry.sequence > durableMark && !markCovers(entry.sequence)) {
+                // Dispatch goes on when the mark is written.
+                break;
+            }
             it.remove();
             entry.owner = slot.subscriber;
             inFlight++;
@@ -619,10 +698,68 @@ public final class DispatchQueue {
                 withCredit--;
             }
             slot.subscriber.deliver(this, entry, entry.deliveredCount + 1);
+            if (entry.stored && requestedMark == durableMark && entry.sequence > durableMark - MARK_WINDOW / 2) {
+                markCovers(entry.sequence);
+            }
         }
         // Consumers with credit left found nothing they want in memory (selectors): read further even
         // though the window is full, or they would starve behind messages nobody takes.
         schedulePageIn(withCredit > 0);
+    }
+
+    /**
+     * Called under the lock: whether the durable mark covers {@code sequence} now. If not, and no mark write
+     * is in progress, requests one reaching {@value #MARK_WINDOW} beyond; a write the store completes at once
+     * (the memory store) covers it at once, any other resumes dispatch when it completes.
+     */
+    private boolean markCovers(long sequence) {
+        if (sequence <= durableMark) {
+            return true;
+        }
+        if (requestedMark > durableMark) {
+            return false;
+        }
+        long mark = Math.max(sequence, durableMark) + MARK_WINDOW;
+        requestedMark = mark;
+        CompletableFuture<Void> written;
+        try {
+            written = backing.recordDispatchMark(mark).toCompletableFuture();
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        if (written.isDone() && !written.isCompletedExceptionally()) {
+            durableMark = mark;
+            return sequence <= durableMark;
+        }
+        // Completed later, or failed: resume on the task thread, never inside this dispatch.
+        written.whenCompleteAsync((ok, failure) -> {
+            lock.lock();
+            try {
+                if (failure == null) {
+                    durableMark = Math.max(durableMark, mark);
+                } else {
+                    LOG.warn("Cannot record how far {} was dispatched; retrying: {}", address, failure.toString());
+                }
+                requestedMark = durableMark;
+                if (failure == null) {
+                    dispatch();
+                } else if (!closed) {
+                    tasks.schedule(this::retryDispatch, 1, TimeUnit.SECONDS);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }, tasks);
+        return false;
+    }
+
+    private void retryDispatch() {
+        lock.lock();
+        try {
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -852,11 +989,20 @@ public final class DispatchQueue {
                     continue;
                 }
                 pageCursor = m.sequence();
+                if (reserved.contains(m.sequence())) {
+                    // A committed transaction's message that offer() will hold in memory (behind the cursor).
+                    continue;
+                }
                 pagedOutCount--;
                 if (consumedWhileLocked.remove(m.sequence())) {
                     continue;
                 }
                 QueueEntry entry = new QueueEntry(m.sequence(), m.message(), true, m.deliveryCount());
+                if (entry.deliveredCount == 0 && m.sequence() <= recoveredMark) {
+                    // Dispatched before a crash perhaps: flagged, and durably so, as the mark may go down.
+                    entry.deliveredCount = 1;
+                    backing.updateDeliveryCount(m.sequence(), 1);
+                }
                 if (releasedWhileLocked.remove(m.sequence())) {
                     entry.deliveredCount++;
                 }

@@ -85,8 +85,13 @@ public final class TopicDestination {
         List<String> keys = new ArrayList<>(durable.size());
         durable.forEach(s -> keys.add(s.key()));
         List<TopicSubscription> targets = durable;
-        return store.add(sequence, message, keys).toCompletableFuture()
-                .thenRun(() -> targets.forEach(s -> s.queue().offer(sequence, message, true)));
+        // Stored before it is offered: a subscription paging in meanwhile must not read it too.
+        targets.forEach(s -> s.queue().reserve(sequence));
+        return store.add(sequence, message, keys).toCompletableFuture().whenComplete((ok, failure) -> {
+            if (failure != null) {
+                targets.forEach(s -> s.queue().cancelReservation(sequence));
+            }
+        }).thenRun(() -> targets.forEach(s -> s.queue().offer(sequence, message, true)));
     }
 
     /** The subscriptions a transaction commit must store a persistent message for. */
@@ -104,11 +109,30 @@ public final class TopicDestination {
     /** Makes sure later messages are numbered above a sequence a prepared transaction holds. */
     public synchronized void reserveAbove(long sequence) {
         nextSequence = Math.max(nextSequence, sequence + 1);
+        reserveInDurableSubscriptions(sequence);
     }
 
-    /** A sequence for a message a transaction commit will store itself. */
+    /**
+     * A sequence for a message a transaction commit will store itself; the durable subscriptions' page-in
+     * skips it until {@link #offerCommitted} or {@link #cancelReservation}.
+     */
     public synchronized long reserveSequence() {
-        return nextSequence++;
+        long sequence = nextSequence++;
+        reserveInDurableSubscriptions(sequence);
+        return sequence;
+    }
+
+    private void reserveInDurableSubscriptions(long sequence) {
+        for (TopicSubscription sub : subscriptions.values()) {
+            if (sub.isDurable()) {
+                sub.queue().reserve(sequence);
+            }
+        }
+    }
+
+    /** A reserved sequence will not be offered. */
+    public synchronized void cancelReservation(long sequence) {
+        subscriptions.values().forEach(sub -> sub.queue().cancelReservation(sequence));
     }
 
     /**
@@ -125,6 +149,12 @@ public final class TopicDestination {
                 if (sub.wants(message, publisher, publisherClientId)) {
                     sub.queue().offer(sequence, message, false);
                 }
+            }
+        }
+        // Offering ended the reservation of the subscriptions it stored for; the others end it here.
+        for (TopicSubscription sub : subscriptions.values()) {
+            if (sub.isDurable()) {
+                sub.queue().cancelReservation(sequence);
             }
         }
     }
@@ -276,6 +306,11 @@ public final class TopicDestination {
     }
 
     public synchronized void close() {
-        subscriptions.values().forEach(s -> s.queue().close());
+        close(false);
+    }
+
+    /** Closes every subscription's queue; {@code orderly} as in {@link DispatchQueue#close(boolean)}. */
+    public synchronized void close(boolean orderly) {
+        subscriptions.values().forEach(s -> s.queue().close(orderly));
     }
 }

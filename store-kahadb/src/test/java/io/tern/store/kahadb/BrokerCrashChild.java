@@ -20,8 +20,8 @@ import java.util.Map;
  * The broker the crash test kills: a broker on kahadb with two plain persistent producers, one
  * transacted producer (batches of {@value #BATCH}), a client-acknowledging consumer and a transacted
  * consumer, all on one queue. It prints, flushed, {@code S uid} once a send (or the commit of its batch)
- * returned and {@code R uid} / {@code A uid} when a message was received / its acknowledgement (or
- * commit) returned, and {@code D uid} when the broker asked the store to remove it. It runs until killed.
+ * returned and {@code R uid} (or {@code V uid} when flagged redelivered) / {@code A uid} when a message
+ * was received / its acknowledgement (or commit) returned, and {@code D uid} when the broker asked the store to remove it. It runs until killed.
  */
 public final class BrokerCrashChild {
 
@@ -92,7 +92,7 @@ public final class BrokerCrashChild {
                 Message m = consumer.receive();
                 if (m != null) {
                     String uid = m.getStringProperty("uid");
-                    print("R " + uid);
+                    print((m.getJMSRedelivered() ? "V " : "R ") + uid);
                     m.acknowledge();
                     print("A " + uid);
                 }
@@ -108,7 +108,7 @@ public final class BrokerCrashChild {
                     Message m = consumer.receive();
                     if (m != null) {
                         String uid = m.getStringProperty("uid");
-                        print("R " + uid);
+                        print((m.getJMSRedelivered() ? "V " : "R ") + uid);
                         got.add(uid);
                     }
                 }

@@ -201,6 +201,30 @@ class BrokerOnKahaDBTest {
         }
     }
 
+    @Test
+    void stoppingASlaveThatWaitsForTheDirectoryEndsItsStartAndItNeverBecomesMaster() throws Exception {
+        Broker master = Broker.builder().name("kahadb-master-2").dataDirectory(directory).build().start();
+        Broker slave = Broker.builder().name("kahadb-slave-2").dataDirectory(directory).build();
+        CompletableFuture<Broker> slaveStarted = CompletableFuture.supplyAsync(slave::start);
+        try {
+            assertThrowsTimeout(slaveStarted);
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(slave::close);
+            stopped.get(10, TimeUnit.SECONDS);
+            java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> slaveStarted.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(java.io.UncheckedIOException.class, failed.getCause());
+            master.close();
+            try (Broker next = Broker.builder().name("kahadb-next").dataDirectory(directory).build()) {
+                CompletableFuture<Broker> nextStarted = CompletableFuture.supplyAsync(next::start);
+                nextStarted.get(30, TimeUnit.SECONDS);
+                assertTrue(!slave.isStarted(), "the stopped slave never took over");
+            }
+        } finally {
+            master.close();
+            slave.close();
+        }
+    }
+
     private static void assertThrowsTimeout(CompletableFuture<?> f) throws Exception {
         try {
             f.get(1, TimeUnit.SECONDS);
