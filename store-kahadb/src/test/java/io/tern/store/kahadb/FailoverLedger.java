@@ -36,6 +36,8 @@ final class FailoverLedger {
     private final Set<String> consumeFailed = new HashSet<>();
     private final Set<String> drained = new HashSet<>();
     private final Map<String, StringBuilder> history = new HashMap<>();
+    /** The kind of each message's last event, without worker or exception message: "ack-failed(JMSException)". */
+    private final Map<String, String> lastEvent = new HashMap<>();
     private final Map<String, Integer> exceptions = new TreeMap<>();
     /** The first exception of each kind in {@link #exceptions}, with its message. */
     private final Map<String, String> exampleMessages = new TreeMap<>();
@@ -52,13 +54,13 @@ final class FailoverLedger {
 
     synchronized void attempt(String uid) {
         attempted.add(uid);
-        event(uid, "try");
+        event(uid, "try", "try");
     }
 
     synchronized void sent(Collection<String> uids) {
         for (String uid : uids) {
             sent.add(uid);
-            event(uid, "sent");
+            event(uid, "sent", "sent");
         }
         noteSendReturned();
     }
@@ -67,7 +69,8 @@ final class FailoverLedger {
     synchronized void sendFailed(Collection<String> uids, String worker, Exception e) {
         for (String uid : uids) {
             sendFailed.add(uid);
-            event(uid, "send-failed(" + describe(e) + ")");
+            event(uid, "send-failed(" + e.getClass().getSimpleName() + ")",
+                    "send-failed(" + describe(e) + ")");
         }
         exception(worker, "send/commit", e);
     }
@@ -78,7 +81,7 @@ final class FailoverLedger {
             redeliveredDeliveries++;
         }
         int n = deliveries.merge(uid, 1, Integer::sum);
-        event(uid, "to " + worker + (redelivered ? " R" : ""));
+        event(uid, "delivered", "to " + worker + (redelivered ? " R" : ""));
         if (!attempted.contains(uid)) {
             violation(worker + " received " + uid + ", which no producer sent");
         } else if (n > 1 && !redelivered) {
@@ -90,7 +93,7 @@ final class FailoverLedger {
     synchronized void consumed(String worker, Collection<String> uids) {
         for (String uid : uids) {
             consumed.merge(uid, 1, Integer::sum);
-            event(uid, "acked by " + worker);
+            event(uid, "acked", "acked by " + worker);
         }
     }
 
@@ -98,7 +101,8 @@ final class FailoverLedger {
     synchronized void consumeFailed(String worker, Collection<String> uids, Exception e) {
         for (String uid : uids) {
             consumeFailed.add(uid);
-            event(uid, "ack-failed by " + worker + "(" + describe(e) + ")");
+            event(uid, "ack-failed(" + e.getClass().getSimpleName() + ")", "ack-failed by " + worker + "("
+                    + describe(e) + ")");
         }
         exception(worker, "acknowledge/commit", e);
     }
@@ -106,7 +110,7 @@ final class FailoverLedger {
     synchronized void drained(Collection<String> uids) {
         drained.addAll(uids);
         for (String uid : uids) {
-            event(uid, "drained");
+            event(uid, "drained", "drained");
         }
     }
 
@@ -237,7 +241,8 @@ final class FailoverLedger {
         }
         List<String> missing = missing();
         if (!missing.isEmpty()) {
-            problems.add(missing.size() + " sent messages were neither consumed nor drained; the first "
+            problems.add(missing.size() + " sent messages were neither consumed nor drained (by what happened to"
+                    + " them last: " + lastEventsOf(missing) + "); the first "
                     + Math.min(MAX_VIOLATIONS_KEPT, missing.size()) + ", with what happened to each:\n    "
                     + String.join("\n    ", missing.subList(0, Math.min(MAX_VIOLATIONS_KEPT, missing.size()))));
         }
@@ -248,6 +253,15 @@ final class FailoverLedger {
         if (!problems.isEmpty()) {
             throw new AssertionError(context + ": " + String.join("\n", problems) + "\n" + summary());
         }
+    }
+
+    /** How many of the given messages (as listed by {@link #missing}) ended with each kind of event. */
+    private Map<String, Integer> lastEventsOf(List<String> listed) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String m : listed) {
+            counts.merge(lastEvent.get(m.substring(0, m.indexOf(' '))), 1, Integer::sum);
+        }
+        return counts;
     }
 
     synchronized String summary() {
@@ -272,7 +286,8 @@ final class FailoverLedger {
         }
     }
 
-    private void event(String uid, String what) {
+    private void event(String uid, String kind, String what) {
+        lastEvent.put(uid, kind);
         StringBuilder h = history.computeIfAbsent(uid, u -> new StringBuilder());
         if (h.length() > 0) {
             h.append(", ");
