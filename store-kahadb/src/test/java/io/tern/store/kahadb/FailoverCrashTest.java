@@ -36,7 +36,7 @@ class FailoverCrashTest {
     @TempDir
     Path directory;
 
-    @Disabled("Fails on main as of 2026-11-25 14:00 (seed 4999897859909), two bugs: (1) messages a consumer received"
+    @Disabled("Fails on main as of 2026-11-25 13:55 (seed 4999897859909), two bugs: (1) messages a consumer received"
             + " before kill -9 come back after the restart with JMSRedelivered=false (49 deliveries in 5 kills, none"
             + " flagged): the store keeps dispatch marks (c745caa) but no DispatchQueue records or reads them yet;"
             + " (2) a CLIENT_ACKNOWLEDGE acknowledge in flight when the broker dies throws"

@@ -33,7 +33,7 @@ class SharedDirectoryFailoverTest {
     @TempDir
     Path directory;
 
-    @Disabled("Fails on main as of 2026-11-25 14:00: messages a consumer received from the master before it was"
+    @Disabled("Fails on main as of 2026-11-25 13:55: messages a consumer received from the master before it was"
             + " killed come back from the slave with JMSRedelivered=false (18 deliveries in 2 kills, none flagged):"
             + " the store keeps dispatch marks (c745caa) but no DispatchQueue records or reads them yet. An"
             + " acknowledge in flight at a kill can also lose its messages (see FailoverCrashTest). Run it anyway"
