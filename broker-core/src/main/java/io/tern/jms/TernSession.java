@@ -415,7 +415,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
             unacknowledged.clear();
         }
         if (acks.length > 0) {
-            connection.broker().acknowledge(acks);
+            connection.broker().acknowledgeAndConfirm(acks);
         }
     }
 

@@ -49,6 +49,17 @@ public interface BrokerConnection {
     void acknowledge(long[] deliveryIds) throws JMSException;
 
     /**
+     * Acknowledges like {@link #acknowledge}, for an application that counts a message as consumed when its
+     * acknowledgement returns ({@code CLIENT_ACKNOWLEDGE}). A connection that may lose a reply and carry on
+     * over another broker connection (failover) finds out whether the broker recorded it, at the cost of an
+     * outcome record at the broker, rather than report that it does not know: it returns when the broker
+     * recorded it and throws, saying the messages come again, when it did not.
+     */
+    default void acknowledgeAndConfirm(long[] deliveryIds) throws JMSException {
+        acknowledge(deliveryIds);
+    }
+
+    /**
      * Gives deliveries back for redelivery: those {@code seen} by the application count as delivered
      * (their next delivery is flagged redelivered), the others were only buffered.
      */

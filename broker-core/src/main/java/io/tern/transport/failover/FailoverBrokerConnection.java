@@ -109,6 +109,9 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     /** Each open transaction's generation: that of the link its first send went to. */
     private final Map<Long, Integer> transactions = new HashMap<>();
     private Thread reconnector;
+    /** Transactions that only acknowledge get negative IDs, never the session transactions' positive ones. */
+    private final java.util.concurrent.atomic.AtomicLong acknowledgementTransactions =
+            new java.util.concurrent.atomic.AtomicLong();
     private volatile String brokerName = "";
 
     private FailoverBrokerConnection(FailoverUri uri, DeliveryListener listener, Connector connector) {
@@ -971,6 +974,53 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         }
     }
 
+    /**
+     * Acknowledges as a transaction that only consumes, committed under an outcome key, so that when the link
+     * is lost before the reply the next broker says whether it was recorded: it returns when it was, and
+     * throws (the messages come again, flagged redelivered) when it was not. Only when no broker answers within
+     * the timeout is the outcome unknown.
+     */
+    @Override
+    public void acknowledgeAndConfirm(long[] deliveryIds) throws JMSException {
+        Link link = current;
+        long[] ofLink = ofLink(link, deliveryIds);
+        if (ofLink.length < deliveryIds.length) {
+            releaseQuietly(link, ofLink, true);
+            throw staleDeliveries(deliveryIds.length - ofLink.length);
+        }
+        Link live = awaitLive("acknowledge", deadline());
+        if (live != link) {
+            throw staleDeliveries(deliveryIds.length);
+        }
+        long transactionId = acknowledgementTransactions.decrementAndGet();
+        String key = outcomePrefix + "ack" + transactionId;
+        try {
+            link.connection.commit(transactionId, ofLink, key);
+            return;
+        } catch (JMSException e) {
+            if (link.alive()) {
+                throw e;
+            }
+            linkLost(link, e);
+        }
+        boolean recorded;
+        try {
+            recorded = outcome(key);
+        } catch (JMSException e) {
+            AcknowledgeOutcomeUnknownException unknown = new AcknowledgeOutcomeUnknownException("the connection"
+                    + " to the broker was lost before it confirmed the acknowledgement of " + deliveryIds.length
+                    + " message(s), and no broker could say whether it recorded it: each was either consumed or"
+                    + " will be delivered again (JMSRedelivered=true): " + e.getMessage());
+            unknown.setLinkedException(e);
+            throw unknown;
+        }
+        if (!recorded) {
+            throw new JMSException("the connection to the broker was lost before it recorded the acknowledgement of "
+                    + deliveryIds.length + " message(s); they are not acknowledged and will be delivered again"
+                    + " (JMSRedelivered=true)");
+        }
+    }
+
     private static void releaseQuietly(Link link, long[] brokerIds, boolean seen) {
         if (link == null || brokerIds.length == 0) {
             return;
@@ -1061,30 +1111,37 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     }
 
     private void learnOutcome(String outcomeKey) throws JMSException {
-        long deadline = deadline();
-        while (true) {
-            Link link;
-            try {
-                link = awaitLive("learn the outcome of a commit", deadline);
-            } catch (JMSException e) {
-                throw outcomeUnknown(e);
-            }
-            boolean committed;
-            try {
-                committed = link.connection.transactionCommitted(outcomeKey);
-            } catch (JMSException e) {
-                if (link.alive()) {
-                    throw outcomeUnknown(e);
-                }
-                linkLost(link, e);
-                continue;
-            }
-            if (committed) {
-                return;
-            }
+        boolean committed;
+        try {
+            committed = outcome(outcomeKey);
+        } catch (JMSException e) {
+            throw outcomeUnknown(e);
+        }
+        if (!committed) {
             throw new TransactionRolledBackException("the connection to the broker was lost during the commit,"
                     + " and the broker says the transaction did not commit; it was rolled back: its sends were"
                     + " dropped and the messages it consumed will be delivered again (JMSRedelivered=true)");
+        }
+    }
+
+    /**
+     * Asks the next live link whether the commit under that key was applied, waiting for one up to the
+     * timeout and asking again when the link asked is lost too.
+     *
+     * @throws JMSException when no broker could answer
+     */
+    private boolean outcome(String outcomeKey) throws JMSException {
+        long deadline = deadline();
+        while (true) {
+            Link link = awaitLive("learn the outcome of a commit", deadline);
+            try {
+                return link.connection.transactionCommitted(outcomeKey);
+            } catch (JMSException e) {
+                if (link.alive()) {
+                    throw e;
+                }
+                linkLost(link, e);
+            }
         }
     }
 
