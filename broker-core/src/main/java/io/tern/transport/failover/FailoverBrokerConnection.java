@@ -992,6 +992,10 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         if (live != link) {
             throw staleDeliveries(deliveryIds.length);
         }
+        if (link.connection instanceof TcpBrokerConnection tcp && !tcp.recordsOutcomes()) {
+            acknowledge(deliveryIds);
+            return;
+        }
         long transactionId = acknowledgementTransactions.decrementAndGet();
         String key = outcomePrefix + "ack" + transactionId;
         try {

@@ -300,6 +300,11 @@ public final class TcpBrokerConnection implements BrokerConnection {
         return (Boolean) call(id -> new Frame.TxOutcome(id, outcomeKey));
     }
 
+    /** Whether the broker speaks protocol 1.1 or later, with COMMIT_RECORDED and TX_OUTCOME. */
+    public boolean recordsOutcomes() {
+        return brokerMinorVersion >= FrameCodec.OUTCOME_MINOR_VERSION;
+    }
+
     /** A 1.0 broker would take the outcome commands for a protocol violation; refuse them here instead. */
     private void requireOutcomes() throws JMSException {
         if (brokerMinorVersion < FrameCodec.OUTCOME_MINOR_VERSION) {
