@@ -2,7 +2,6 @@ package io.tern.store.kahadb;
 
 import io.tern.jms.TernConnectionFactory;
 import jakarta.jms.JMSException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,14 +35,6 @@ class FailoverCrashTest {
     @TempDir
     Path directory;
 
-    @Disabled("Fails on main as of 2026-11-25 13:55 (seed 4999897859909), two bugs: (1) messages a consumer received"
-            + " before kill -9 come back after the restart with JMSRedelivered=false (49 deliveries in 5 kills, none"
-            + " flagged): the store keeps dispatch marks (c745caa) but no DispatchQueue records or reads them yet;"
-            + " (2) a CLIENT_ACKNOWLEDGE acknowledge in flight when the broker dies throws"
-            + " AcknowledgeOutcomeUnknownException (04e9e54) and the messages it named, which the broker recorded,"
-            + " never come back (5 lost in 5 kills): by the issue's rule (consumed only when acknowledge returned,"
-            + " no sent message missing) the client must learn the outcome, as it does for a commit. Run it anyway"
-            + " with -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
     @Test
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void clientsCarryOnThroughKillMinusNineOfTheirBrokerWithNothingLostAndDuplicatesFlagged() throws Exception {

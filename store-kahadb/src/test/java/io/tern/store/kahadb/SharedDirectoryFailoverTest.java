@@ -3,7 +3,6 @@ package io.tern.store.kahadb;
 import io.tern.jms.TernConnectionFactory;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,11 +32,6 @@ class SharedDirectoryFailoverTest {
     @TempDir
     Path directory;
 
-    @Disabled("Fails on main as of 2026-11-25 13:55: messages a consumer received from the master before it was"
-            + " killed come back from the slave with JMSRedelivered=false (18 deliveries in 2 kills, none flagged):"
-            + " the store keeps dispatch marks (c745caa) but no DispatchQueue records or reads them yet. An"
-            + " acknowledge in flight at a kill can also lose its messages (see FailoverCrashTest). Run it anyway"
-            + " with -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void clientsCarryOnAgainstTheSlaveWhenTheMasterIsKilledAndBackWhenTheRolesSwap() throws Exception {
