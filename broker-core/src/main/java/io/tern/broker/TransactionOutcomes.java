@@ -6,7 +6,9 @@ import jakarta.jms.TransactionRolledBackException;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,45 +20,48 @@ import java.util.concurrent.TimeoutException;
  * What became of the transactions committed with an outcome key, so a client that lost a commit's reply
  * (a failover client whose connection dropped) can ask on its next connection whether it was applied.
  *
- * <p>Each key is IN_PROGRESS while a commit (or a question about it) is being worked out, then COMMITTED
- * or REFUSED. Answering "not committed" makes the key REFUSED, and a commit with that key that arrives
+ * <p>A key is in progress while a commit (or a question about it) is being worked out, then committed or
+ * refused. Answering "not committed" makes the key refused, and a commit with that key that arrives
  * afterwards (still in flight on the half-dead old connection) is refused: so a "no" is final. A key this
  * broker has no entry for (a restart, or pruned) is looked up in the store, where a commit writes its key
  * with its own operations ({@link io.tern.store.TransactionOperation.RecordOutcome}).
  *
- * <p><b>Bound.</b> Resolved entries are kept while there are at most {@value #KEPT} of them, and beyond
- * that as long as they are younger than {@link #MIN_AGE_MILLIS} (10 minutes); IN_PROGRESS entries are never
- * dropped. A COMMITTED entry dropped is still found in the store (when the transaction wrote anything); a
- * REFUSED one guards against a late commit for at least 10 minutes, far longer than a connection takes to
- * be declared dead.
+ * <p><b>Bound.</b> Memory stays bounded whatever the commit rate: the newest {@code kept} committed keys
+ * are held (100,000 by default: a question comes seconds after the failover, and older keys are still in
+ * the store when their transaction wrote anything), and refused keys for {@link #REFUSED_FOR_MILLIS} (10
+ * minutes, far longer than a connection takes to be declared dead, so a late commit is still refused) up to
+ * {@code kept} of them; they are rare, since only a question about a commit that never arrived makes one.
+ * Keys in progress are never dropped. A resolved key costs its string and a map entry, nothing more.
  *
- * <p><b>Threading.</b> The map is guarded by this object's monitor; store look-ups and waits happen
- * outside it, each waiter on the future of the entry it found IN_PROGRESS.
+ * <p><b>Threading.</b> The maps are guarded by this object's monitor; store look-ups and waits happen
+ * outside it, each waiter on the future of the key it found in progress.
  */
 final class TransactionOutcomes {
 
     static final int KEPT = 100_000;
-    static final long MIN_AGE_MILLIS = TimeUnit.MINUTES.toMillis(10);
-
-    private enum State { IN_PROGRESS, COMMITTED, REFUSED }
-
-    private static final class Entry {
-        State state = State.IN_PROGRESS;
-        long resolvedAt;
-        final CompletableFuture<Void> resolved = new CompletableFuture<>();
-    }
+    static final long REFUSED_FOR_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
     private final TransactionStore store;
     private final Clock clock;
     private final long waitMillis;
-    /** In order of resolution (an entry is re-inserted when it resolves), oldest first. */
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+    private final int kept;
+    /** Keys being committed or asked about; the future completes when they resolve. */
+    private final Map<String, CompletableFuture<Void>> inProgress = new HashMap<>();
+    /** Committed keys, oldest first. */
+    private final LinkedHashSet<String> committed = new LinkedHashSet<>();
+    /** Refused keys and when they were refused, oldest first. */
+    private final LinkedHashMap<String, Long> refused = new LinkedHashMap<>();
 
     /** @param waitMillis how long a caller waits for a key another thread is resolving */
     TransactionOutcomes(TransactionStore store, Clock clock, long waitMillis) {
+        this(store, clock, waitMillis, KEPT);
+    }
+
+    TransactionOutcomes(TransactionStore store, Clock clock, long waitMillis, int kept) {
         this.store = store;
         this.clock = clock;
         this.waitMillis = waitMillis;
+        this.kept = kept;
     }
 
     /**
@@ -67,39 +72,39 @@ final class TransactionOutcomes {
      */
     void claim(String key) throws JMSException {
         while (true) {
-            Entry found;
+            CompletableFuture<Void> pending;
             synchronized (this) {
-                found = entries.get(key);
-                if (found == null) {
-                    entries.put(key, new Entry());
+                pending = inProgress.get(key);
+                if (pending == null) {
+                    if (refused.containsKey(key)) {
+                        throw new TransactionRolledBackException("the transaction with outcome key '" + key
+                                + "' was already reported as not committed; it is rolled back");
+                    }
+                    if (committed.contains(key)) {
+                        throw new jakarta.jms.IllegalStateException("outcome key '" + key
+                                + "' belongs to a transaction committed already; a key may be used once");
+                    }
+                    inProgress.put(key, new CompletableFuture<>());
                     return;
                 }
-                if (found.state == State.REFUSED) {
-                    throw new TransactionRolledBackException("the transaction with outcome key '" + key
-                            + "' was already reported as not committed; it is rolled back");
-                }
-                if (found.state == State.COMMITTED) {
-                    throw new jakarta.jms.IllegalStateException("outcome key '" + key
-                            + "' belongs to a transaction committed already; a key may be used once");
-                }
             }
-            await(found, key);
+            await(pending, key);
         }
     }
 
     /** The claimed commit is applied. */
     void committed(String key) {
-        resolve(key, State.COMMITTED);
+        resolve(key, true);
     }
 
     /** The claimed commit failed and applied nothing: the key is free again. */
     void abandoned(String key) {
-        Entry e;
+        CompletableFuture<Void> pending;
         synchronized (this) {
-            e = entries.remove(key);
+            pending = inProgress.remove(key);
         }
-        if (e != null) {
-            e.resolved.complete(null);
+        if (pending != null) {
+            pending.complete(null);
         }
     }
 
@@ -108,21 +113,22 @@ final class TransactionOutcomes {
      * answer "no" refuses every later commit with the key.
      */
     boolean wasCommitted(String key) throws JMSException {
-        Entry mine;
         while (true) {
-            Entry found;
+            CompletableFuture<Void> pending;
             synchronized (this) {
-                found = entries.get(key);
-                if (found == null) {
-                    mine = new Entry();
-                    entries.put(key, mine);
+                pending = inProgress.get(key);
+                if (pending == null) {
+                    if (committed.contains(key)) {
+                        return true;
+                    }
+                    if (refused.containsKey(key)) {
+                        return false;
+                    }
+                    inProgress.put(key, new CompletableFuture<>());
                     break;
                 }
-                if (found.state != State.IN_PROGRESS) {
-                    return found.state == State.COMMITTED;
-                }
             }
-            await(found, key);
+            await(pending, key);
         }
         boolean inStore;
         try {
@@ -134,49 +140,47 @@ final class TransactionOutcomes {
             j.initCause(e);
             throw j;
         }
-        resolve(key, inStore ? State.COMMITTED : State.REFUSED);
+        resolve(key, inStore);
         return inStore;
     }
 
-    private void resolve(String key, State state) {
-        Entry e;
+    private void resolve(String key, boolean wasCommitted) {
+        CompletableFuture<Void> pending;
         synchronized (this) {
-            e = entries.remove(key);
-            if (e == null) {
-                e = new Entry();
+            pending = inProgress.remove(key);
+            long now = clock.millis();
+            if (wasCommitted) {
+                committed.add(key);
+                if (committed.size() > kept) {
+                    Iterator<String> oldest = committed.iterator();
+                    oldest.next();
+                    oldest.remove();
+                }
+            } else {
+                refused.put(key, now);
             }
-            e.state = state;
-            e.resolvedAt = clock.millis();
-            entries.put(key, e);
-            prune(e.resolvedAt);
+            Iterator<Map.Entry<String, Long>> it = refused.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, Long> oldest = it.next();
+                if (refused.size() <= kept && now - oldest.getValue() < REFUSED_FOR_MILLIS) {
+                    break;
+                }
+                it.remove();
+            }
         }
-        e.resolved.complete(null);
-    }
-
-    /** Caller holds the monitor. Entries are in resolution order, but IN_PROGRESS ones are skipped. */
-    private void prune(long now) {
-        Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
-        int excess = entries.size() - KEPT;
-        while (excess > 0 && it.hasNext()) {
-            Entry e = it.next().getValue();
-            if (e.state == State.IN_PROGRESS) {
-                continue;
-            }
-            if (now - e.resolvedAt < MIN_AGE_MILLIS) {
-                return;
-            }
-            it.remove();
-            excess--;
+        if (pending != null) {
+            pending.complete(null);
         }
     }
 
+    /** Keys held: in progress, committed and refused. */
     synchronized int size() {
-        return entries.size();
+        return inProgress.size() + committed.size() + refused.size();
     }
 
-    private void await(Entry e, String key) throws JMSException {
+    private void await(CompletableFuture<Void> pending, String key) throws JMSException {
         try {
-            e.resolved.get(waitMillis, TimeUnit.MILLISECONDS);
+            pending.get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new JMSException("interrupted while waiting for the outcome of transaction '" + key + "'");
