@@ -676,6 +676,7 @@ public final class DispatchQueue {
             }
         }
         Iterator<QueueEntry> it = pending.iterator();
+        boolean waitingForMark = false;
         while (withCredit > 0 && it.hasNext()) {
             QueueEntry entry = it.next();
             if (entry.message.isExpired(now)) {
@@ -689,6 +690,7 @@ public final class DispatchQueue {
             }
             if (entry.stored && entry.sequence > durableMark && !markCovers(entry.sequence)) {
                 // Dispatch goes on when the mark is written.
+                waitingForMark = true;
                 break;
             }
             it.remove();
@@ -704,7 +706,7 @@ public final class DispatchQueue {
         }
         // Consumers with credit left found nothing they want in memory (selectors): read further even
         // though the window is full, or they would starve behind messages nobody takes.
-        schedulePageIn(withCredit > 0);
+        schedulePageIn(withCredit > 0 && !waitingForMark);
     }
 
     /**
