@@ -26,7 +26,7 @@ class CommittedPageInTest {
 
     private static final Address QUEUE = Address.queue("paged");
 
-    private final HeldCommitStore store = new HeldCommitStore();
+    private final HeldWriteStore store = new HeldWriteStore();
     private final Broker broker = Broker.builder().name("committed-page-in").store(store).memoryLimit(10_000)
             .build().start();
 

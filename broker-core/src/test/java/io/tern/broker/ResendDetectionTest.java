@@ -94,6 +94,26 @@ class ResendDetectionTest {
     }
 
     @Test
+    void aResendWhileTheOriginalIsBeingStoredCompletesWhenTheOriginalDoes() throws Exception {
+        HeldWriteStore store = new HeldWriteStore();
+        try (Broker held = Broker.builder().name("resends-held").store(store).build().start()) {
+            BrokerConnection old = held.connect(new DeliveryRecorder());
+            BrokerConnection fresh = held.connect(new DeliveryRecorder());
+            MessageSnapshot m = message("p", 1, DeliveryMode.PERSISTENT);
+            store.holdAdds();
+            java.util.concurrent.CompletableFuture<Void> original = old.send(0, m);
+            store.awaitApplied();
+            java.util.concurrent.CompletableFuture<Void> resend = fresh.send(0, m);
+            Thread.sleep(200);
+            assertEquals(false, resend.isDone(), "the resend waits for the original's store write");
+            store.release();
+            original.get(10, TimeUnit.SECONDS);
+            resend.get(10, TimeUnit.SECONDS);
+            assertEquals(1, held.queueDepth(QUEUE.name()));
+        }
+    }
+
+    @Test
     void messagesWithoutProducerIdentityAreNeverResends() throws Exception {
         BrokerConnection client = broker.connect(new DeliveryRecorder());
         MessageSnapshot anonymous = MessageSnapshot.builder().messageId("ID:x").destination(QUEUE)

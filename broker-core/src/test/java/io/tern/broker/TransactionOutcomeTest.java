@@ -28,7 +28,7 @@ class TransactionOutcomeTest {
 
     private static final Address QUEUE = Address.queue("outcomes");
 
-    private final HeldCommitStore store = new HeldCommitStore();
+    private final HeldWriteStore store = new HeldWriteStore();
     private final Broker broker = Broker.builder().name("outcomes").store(store).build().start();
 
     @AfterEach

@@ -20,13 +20,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A memory store whose commits, while held, are applied at once but reported done only when the test
- * releases them: the window in which a commit is in the store but not yet acknowledged to the broker.
+ * A memory store whose commits (and queue adds), while held, are applied at once but reported done only
+ * when the test releases them: the window in which a write is in the store but not yet acknowledged to
+ * the broker.
  */
-final class HeldCommitStore implements PersistenceAdapter {
+final class HeldWriteStore implements PersistenceAdapter {
 
     private final MemoryPersistenceAdapter delegate = new MemoryPersistenceAdapter();
     private volatile CompletableFuture<Void> gate;
+    private volatile CompletableFuture<Void> addGate;
     private volatile CountDownLatch applied = new CountDownLatch(1);
 
     /** Holds the completion of every commit from now until {@link #release}. */
@@ -35,12 +37,20 @@ final class HeldCommitStore implements PersistenceAdapter {
         gate = new CompletableFuture<>();
     }
 
+    /** Holds the completion of every queue add from now until {@link #release}. */
+    void holdAdds() {
+        applied = new CountDownLatch(1);
+        addGate = new CompletableFuture<>();
+    }
+
     void release() {
-        CompletableFuture<Void> g = gate;
-        gate = null;
-        if (g != null) {
-            g.complete(null);
+        for (CompletableFuture<Void> g : new CompletableFuture[] {gate, addGate}) {
+            if (g != null) {
+                g.complete(null);
+            }
         }
+        gate = null;
+        addGate = null;
     }
 
     /** Waits until a held commit was applied to the store. */
@@ -77,7 +87,66 @@ final class HeldCommitStore implements PersistenceAdapter {
 
     @Override
     public MessageStore queueStore(String queueName) {
-        return delegate.queueStore(queueName);
+        MessageStore q = delegate.queueStore(queueName);
+        return new MessageStore() {
+            @Override
+            public Address address() {
+                return q.address();
+            }
+
+            @Override
+            public CompletionStage<Void> add(long sequence, io.tern.protocol.MessageSnapshot message) {
+                CompletionStage<Void> done = q.add(sequence, message);
+                CompletableFuture<Void> g = addGate;
+                applied.countDown();
+                return g == null ? done : done.thenCombine(g, (a, b) -> null);
+            }
+
+            @Override
+            public CompletionStage<Void> remove(long sequence) {
+                return q.remove(sequence);
+            }
+
+            @Override
+            public CompletionStage<Void> updateDeliveryCount(long sequence, int deliveryCount) {
+                return q.updateDeliveryCount(sequence, deliveryCount);
+            }
+
+            @Override
+            public CompletionStage<Void> recordDispatchMark(long mark) {
+                return q.recordDispatchMark(mark);
+            }
+
+            @Override
+            public long dispatchMark() {
+                return q.dispatchMark();
+            }
+
+            @Override
+            public List<io.tern.store.StoredMessage> read(long afterSequence, int max) throws IOException {
+                return q.read(afterSequence, max);
+            }
+
+            @Override
+            public long lastSequence() {
+                return q.lastSequence();
+            }
+
+            @Override
+            public long count() {
+                return q.count();
+            }
+
+            @Override
+            public long sizeBytes() {
+                return q.sizeBytes();
+            }
+
+            @Override
+            public CompletionStage<Void> removeAll() {
+                return q.removeAll();
+            }
+        };
     }
 
     @Override
