@@ -6,7 +6,6 @@ import io.tern.store.GlobalTransactionId;
 import io.tern.transport.AcknowledgeOutcomeUnknownException;
 import io.tern.transport.BrokerConnection;
 import io.tern.transport.ConsumerSpec;
-import io.tern.transport.Delivery;
 import io.tern.transport.DeliveryListener;
 import io.tern.transport.TransactionOutcomeUnknownException;
 import io.tern.transport.TransportUri;
@@ -17,28 +16,25 @@ import jakarta.jms.TransactionRolledBackException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code failover:(uri,uri,...)}: a connection that survives the loss of its broker. It holds one connection
- * to one of the brokers at a time (a <i>link</i>); when that link drops it connects to the next broker that
- * answers and restores what the client had there (client ID, temporary destinations, consumers, producers'
- * destination checks), resends every send the broker had not confirmed, in order, and carries on.
+ * to one of the brokers at a time (a {@link Link}); when that link drops, a {@link Reconnector} connects to the
+ * next broker that answers, a {@link LinkRestore} restores there what the client had (client ID, temporary
+ * destinations, consumers, producers' destination checks, as recorded in a {@link RestorableState}), resends
+ * every send the broker had not confirmed, in order, and the connection carries on. This class is the
+ * {@link BrokerConnection} the client sees, and holds the state machine (connecting, connected, reconnecting,
+ * failed, closed) that decides which calls go through.
  *
  * <p><b>What the application sees.</b> Calls made while no broker is connected wait up to the URL's
  * {@code timeout}. Deliveries of a lost link can no longer be acknowledged: the broker released them and
@@ -49,34 +45,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * The listener's {@link DeliveryListener#onConnectionFailure} is called only when failover gives up
  * ({@code maxReconnectAttempts} exhausted, or the restored state refused for good).
  *
- * <p><b>Delivery IDs.</b> Each link is a new generation; a delivery ID the application sees is the broker's
- * ID with the generation in bits 47 to 62, so IDs stay unique across reconnects and an ID of an earlier link
- * is told apart at once. Generations wrap after 65536 reconnects, long after any such delivery was purged.
+ * <p><b>Delivery IDs.</b> Each link is a new generation; a delivery ID the application sees carries it (see
+ * {@link Link}), so an ID of an earlier link is told apart at once.
  *
- * <p><b>Threads.</b> {@link #lock} guards the state ({@link #state}, {@link #current}, the records of what to
- * restore, the unconfirmed sends and the transactions' generations); it is never held during a call to a
- * broker. Application threads make their calls on the current link once the state is CONNECTED, after
- * recording under the lock what a reconnection must restore. A link's I/O thread delivers through the link
- * (which drops deliveries of a link that is no longer current) and reports the link's loss; it never waits
- * for the lock's condition. One reconnecting thread ({@code tern-failover-reconnect}), started when the
- * current link is lost, owns the links it opens until it has restored one and switched the state back to
- * CONNECTED, so application calls never reach a half-restored link. Per-consumer credit on each link is
- * tracked lock-free (deliveries count down on the I/O thread, grants up on application threads) so that no
- * grant ever takes a consumer beyond its prefetch, whatever the application's consumers still owe from an
- * earlier link.
+ * <p><b>Threads.</b> {@link #lock} guards the state ({@link #state}, {@link #current}, the
+ * {@link RestorableState} that shares it, with the unconfirmed sends, and the transactions' generations); it is
+ * never held during a call to a broker. Application threads make their calls on the current link once the state
+ * is CONNECTED, after recording under the lock what a reconnection must restore. A link's I/O thread delivers
+ * through the link (which drops deliveries of a link that is no longer current) and reports the link's loss; it
+ * never waits for the lock's condition. One reconnecting thread ({@code tern-failover-reconnect}, running the
+ * {@link Reconnector}), started when the current link is lost, owns the links it opens until it has restored
+ * one and switched the state back to CONNECTED, so application calls never reach a half-restored link.
+ * Per-consumer credit on each link is tracked lock-free ({@link LinkCredit}) so that no grant ever takes a
+ * consumer beyond its prefetch, whatever the application's consumers still owe from an earlier link.
  */
 public final class FailoverBrokerConnection implements BrokerConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailoverBrokerConnection.class);
-    private static final int GENERATION_SHIFT = 47;
-    private static final long BROKER_ID_MASK = (1L << GENERATION_SHIFT) - 1;
-    private static final int GENERATION_MASK = 0xFFFF;
-    /** How often a restore step the broker refuses (it still holds the old connection's state) is retried. */
-    private static final long RESTORE_RETRY_MILLIS = 200;
-    /** How long a refused restore step is retried when the broker's inactivity timeout is not known. */
-    private static final long DEFAULT_HELD_MILLIS = 5_000;
-    /** Producers' destination checks remembered for re-checking; beyond this, new ones are not recorded. */
-    private static final int MAX_CHECKED_DESTINATIONS = 10_000;
 
     /** Opens a connection to one broker of the list ({@code vm://} or {@code tcp://}). */
     @FunctionalInterface
@@ -88,36 +73,28 @@ public final class FailoverBrokerConnection implements BrokerConnection {
 
     private final FailoverUri uri;
     private final DeliveryListener listener;
-    private final Connector connector;
     /** Outcome keys are this prefix and the transaction ID: unique, since transaction IDs are never reused. */
     private final String outcomePrefix = "failover:" + UUID.randomUUID() + ":";
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition stateChanged = lock.newCondition();
+    private final RestorableState records = new RestorableState(lock);
+    private final Reconnector reconnector;
 
     // Guarded by lock (current is also read without it on the delivery and credit paths).
     private State state = State.CONNECTING;
     private volatile Link current;
-    private int generations;
     private JMSException failure;
-    private volatile JMSException lastConnectFailure;
-    private String clientId;
-    private final Map<Long, ConsumerSpec> consumers = new LinkedHashMap<>();
-    private final Set<Address> temporaries = new LinkedHashSet<>();
-    private final Set<Address> checked = new LinkedHashSet<>();
-    /** Sends not yet confirmed by a broker, in the order they were made. */
-    private final Set<PendingSend> unconfirmed = new LinkedHashSet<>();
     /** Each open transaction's generation: that of the link its first send went to. */
     private final Map<Long, Integer> transactions = new HashMap<>();
-    private Thread reconnector;
+    private Thread reconnectThread;
     /** Transactions that only acknowledge get negative IDs, never the session transactions' positive ones. */
-    private final java.util.concurrent.atomic.AtomicLong acknowledgementTransactions =
-            new java.util.concurrent.atomic.AtomicLong();
-    private volatile String brokerName = "";
+    private final AtomicLong acknowledgementTransactions = new AtomicLong();
 
     private FailoverBrokerConnection(FailoverUri uri, DeliveryListener listener, Connector connector) {
         this.uri = uri;
         this.listener = listener;
-        this.connector = connector;
+        this.reconnector = new Reconnector(uri, connector, listener, this,
+                new LinkRestore(this, records, listener));
     }
 
     /**
@@ -130,68 +107,43 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     public static FailoverBrokerConnection connect(FailoverUri uri, DeliveryListener listener, Connector connector)
             throws JMSException {
         FailoverBrokerConnection f = new FailoverBrokerConnection(uri, listener, connector);
-        f.connectFirst();
+        f.reconnector.connectFirst();
         return f;
     }
 
-    private void connectFirst() throws JMSException {
-        long deadline = uri.timeoutMillis() < 0 ? Long.MAX_VALUE : System.nanoTime()
-                + TimeUnit.MILLISECONDS.toNanos(uri.timeoutMillis());
-        int limit = uri.startupAttemptLimit();
-        for (int pass = 0; limit < 0 || pass <= limit; pass++) {
-            if (pass > 0 && !pause(uri.delayBeforePass(pass), deadline)) {
-                break;
-            }
-            for (TransportUri u : order()) {
-                Link link = open(u);
-                if (link != null) {
-                    lock.lock();
-                    try {
-                        current = link;
-                        state = State.CONNECTED;
-                    } finally {
-                        lock.unlock();
-                    }
-                    return;
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    break;
-                }
-            }
-            if (System.nanoTime() - deadline > 0) {
-                break;
-            }
+    // ---------------------------------------------------------------- the state machine
+
+    /** The first link connected: calls go through. */
+    void connected(Link link) {
+        lock.lock();
+        try {
+            current = link;
+            state = State.CONNECTED;
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /** No broker took the first connection. */
+    void failedToConnect() {
         lock.lock();
         try {
             state = State.FAILED;
         } finally {
             lock.unlock();
         }
-        throw cannotConnect("could not connect to any broker of " + uri.text());
     }
 
-    private JMSException cannotConnect(String what) {
-        JMSException last = lastConnectFailure;
-        JMSException e = new JMSException(what + (last == null ? "" : "; last failure: " + last.getMessage()));
-        if (last != null) {
-            e.setLinkedException(last);
-            e.initCause(last);
-        }
-        return e;
+    /** Whether {@code link} is the current one (read without the lock, on the delivery path). */
+    boolean isCurrent(Link link) {
+        return current == link;
     }
 
-    /** The brokers in the order of one pass. */
-    private List<TransportUri> order() {
-        List<TransportUri> list = new ArrayList<>(uri.uris());
-        if (uri.randomize()) {
-            Collections.shuffle(list);
-        }
-        return list;
-    }
-
-    /** Waits between passes; false when the connection closed or the deadline passes first. */
-    private boolean pause(long millis, long deadline) {
+    /**
+     * Waits between passes, or before a refused restore step is retried; false when the connection closed or
+     * the deadline passes first.
+     */
+    boolean pause(long millis, long deadline) {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         if (until - deadline > 0) {
             return false;
@@ -214,43 +166,8 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         }
     }
 
-    /**
-     * Opens a link to one broker, or returns null (remembering why) when it does not answer or refuses. Only
-     * a link that connected takes a generation: nothing is delivered on it before it is restored.
-     */
-    private Link open(TransportUri target) {
-        if (isOver()) {
-            return null;
-        }
-        Link link = new Link(target);
-        try {
-            link.connection = connector.connect(target, link);
-        } catch (JMSException | RuntimeException e) {
-            lastConnectFailure = e instanceof JMSException j ? j : wrap(e);
-            LOG.debug("Failover: {} did not take the connection: {}", target.text(), e.getMessage());
-            return null;
-        }
-        lock.lock();
-        try {
-            link.generation = ++generations & GENERATION_MASK;
-        } finally {
-            lock.unlock();
-        }
-        brokerName = link.connection.brokerName();
-        LOG.info("Failover: connected to {} (broker {})", target.text(), brokerName);
-        return link;
-    }
-
-    private static JMSException wrap(Throwable t) {
-        JMSException e = new JMSException(String.valueOf(t.getMessage()));
-        e.initCause(t);
-        return e;
-    }
-
-    // ---------------------------------------------------------------- losing and restoring a link
-
     /** A link's connection ended (called on its I/O thread, or on the thread that saw it end). */
-    private void linkLost(Link link, Exception cause) {
+    void linkLost(Link link, Exception cause) {
         link.lost = true;
         lock.lock();
         try {
@@ -262,9 +179,9 @@ public final class FailoverBrokerConnection implements BrokerConnection {
                 LOG.warn("Failover: lost the broker at {} ({}); reconnecting", link.target.text(),
                         cause == null ? "closed" : cause.getMessage());
                 state = State.RECONNECTING;
-                reconnector = new Thread(this::reconnect, "tern-failover-reconnect");
-                reconnector.setDaemon(true);
-                reconnector.start();
+                reconnectThread = new Thread(reconnector::reconnect, "tern-failover-reconnect");
+                reconnectThread.setDaemon(true);
+                reconnectThread.start();
             }
             stateChanged.signalAll();
         } finally {
@@ -272,88 +189,8 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         }
     }
 
-    /** The reconnecting thread: passes over the brokers until one is restored, or gives up. */
-    private void reconnect() {
-        listener.transportInterrupted();
-        long sendsExpire = deadline();
-        int limit = uri.maxReconnectAttempts();
-        JMSException giveUpReason = null;
-        for (int pass = 0; limit < 0 || pass <= limit; pass++) {
-            if (pass > 0 && !pauseExpiring(uri.delayBeforePass(pass), sendsExpire)) {
-                return;
-            }
-            for (TransportUri u : order()) {
-                expireUnconfirmedIfDue(sendsExpire);
-                Link link = open(u);
-                if (link == null) {
-                    continue;
-                }
-                try {
-                    if (restore(link)) {
-                        return;
-                    }
-                } catch (GiveUp e) {
-                    giveUpReason = e.reason;
-                    link.connection.close();
-                    break;
-                }
-            }
-            if (giveUpReason != null || isClosed()) {
-                break;
-            }
-        }
-        if (isClosed()) {
-            return;
-        }
-        giveUp(giveUpReason != null ? giveUpReason : cannotConnect("failover gave up after "
-                + (limit + 1) + " passes over " + uri.uris().size() + " broker(s) (maxReconnectAttempts=" + limit
-                + ") of " + uri.text()));
-    }
-
-    /** Pauses between passes, failing the unconfirmed sends on the way when the timeout passes. */
-    private boolean pauseExpiring(long millis, long sendsExpire) {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (true) {
-            expireUnconfirmedIfDue(sendsExpire);
-            long left = until - System.nanoTime();
-            if (left <= 0) {
-                return !isClosed();
-            }
-            long slice = Math.min(left, Math.max(0, sendsExpire - System.nanoTime()));
-            if (!pause(Math.max(1, TimeUnit.NANOSECONDS.toMillis(slice == 0 ? left : slice)), Long.MAX_VALUE)) {
-                return false;
-            }
-        }
-    }
-
-    /**
-     * Sends waiting for a receipt fail once no broker was reached within the timeout, as new ones do; whether
-     * such a send reached the lost broker nobody can tell, and it is not resent.
-     */
-    private void expireUnconfirmedIfDue(long sendsExpire) {
-        if (System.nanoTime() - sendsExpire < 0) {
-            return;
-        }
-        List<PendingSend> expired;
-        lock.lock();
-        try {
-            if (state != State.RECONNECTING || unconfirmed.isEmpty()) {
-                return;
-            }
-            expired = new ArrayList<>(unconfirmed);
-            unconfirmed.clear();
-        } finally {
-            lock.unlock();
-        }
-        JMSException e = new JMSException("no broker of " + uri.text() + " could be reached within the failover"
-                + " timeout of " + uri.timeoutMillis() + " ms to confirm the send; it may or may not have reached"
-                + " the broker that was lost");
-        for (PendingSend p : expired) {
-            p.outer.completeExceptionally(e);
-        }
-    }
-
-    private boolean isOver() {
+    /** Closed or failed: no link is to be opened any more. */
+    boolean isOver() {
         lock.lock();
         try {
             return state == State.CLOSED || state == State.FAILED;
@@ -362,7 +199,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         }
     }
 
-    private boolean isClosed() {
+    boolean isClosed() {
         lock.lock();
         try {
             return state == State.CLOSED;
@@ -372,7 +209,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     }
 
     /** Failover is over: every waiting call and unconfirmed send fails, and the listener is told. */
-    private void giveUp(JMSException reason) {
+    void giveUp(JMSException reason) {
         List<PendingSend> sends;
         lock.lock();
         try {
@@ -382,8 +219,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
             state = State.FAILED;
             failure = reason;
             current = null;
-            sends = new ArrayList<>(unconfirmed);
-            unconfirmed.clear();
+            sends = records.takeUnconfirmed();
             stateChanged.signalAll();
         } finally {
             lock.unlock();
@@ -395,40 +231,24 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         listener.onConnectionFailure(reason);
     }
 
-    /** Why a restore can never succeed (the restored state is refused for good); failover gives up. */
-    private static final class GiveUp extends Exception {
-        private static final long serialVersionUID = 1L;
-        final transient JMSException reason;
-
-        GiveUp(JMSException reason) {
-            super(reason.getMessage(), null, false, false);
-            this.reason = reason;
+    /** The unconfirmed sends, taken to be failed, while reconnecting; none in any other state. */
+    List<PendingSend> takeUnconfirmedWhileReconnecting() {
+        lock.lock();
+        try {
+            if (state != State.RECONNECTING) {
+                return List.of();
+            }
+            return records.takeUnconfirmed();
+        } finally {
+            lock.unlock();
         }
-    }
-
-    /** The link being restored was lost; the reconnecting thread moves on to the next broker. */
-    private static final class LinkLost extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        LinkLost() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** A step of the restore that the broker may refuse for a while. */
-    @FunctionalInterface
-    private interface Step {
-        void run(BrokerConnection c) throws JMSException;
     }
 
     /**
-     * Restores the client's state on a new link, resends what was unconfirmed, then makes the link current and
-     * live. False when the link was lost on the way (the caller tries the next broker).
+     * Makes {@code link} current while reconnecting, so that it delivers (application calls still wait for
+     * CONNECTED); false when it is not, the connection being closed or failed meanwhile.
      */
-    private boolean restore(Link link) throws GiveUp {
-        String id;
-        List<Address> temps;
-        List<Address> checks;
+    boolean adoptWhileReconnecting(Link link) {
         lock.lock();
         try {
             if (state == State.RECONNECTING) {
@@ -437,191 +257,36 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         } finally {
             lock.unlock();
         }
-        if (current != link) {
-            link.connection.close();
-            return false;
-        }
-        lock.lock();
-        try {
-            id = clientId;
-            temps = new ArrayList<>(temporaries);
-            checks = new ArrayList<>(checked);
-        } finally {
-            lock.unlock();
-        }
-        // Anything a half-restored earlier link delivered is as stale as what the lost one did.
-        listener.transportInterrupted();
-        long heldUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(heldPeriodMillis(link));
-        try {
-            if (id != null) {
-                retryWhileHeld(link, heldUntil, "claim the client ID '" + id + "'", c -> c.setClientId(id));
-            }
-            for (Address a : temps) {
-                if (isRecorded(temporaries, a)) {
-                    retryWhileHeld(link, heldUntil, "recreate " + a, c -> c.createTemporaryDestination(a));
-                    link.temporaries.add(a);
-                }
-            }
-            for (ConsumerSpec spec : consumerSnapshot()) {
-                link.credit.put(spec.consumerId(), new Credit(spec.prefetch()));
-                retryWhileHeld(link, heldUntil, "restore consumer " + spec.consumerId() + " on " + spec.address(),
-                        c -> c.addConsumer(spec));
-            }
-            for (Address a : checks) {
-                try {
-                    link.connection.checkDestination(a);
-                } catch (JMSException e) {
-                    if (!link.alive()) {
-                        throw new LinkLost();
-                    }
-                    LOG.warn("Failover: a producer's destination {} is refused by {}: {}", a, link.target.text(),
-                            e.getMessage());
-                }
-            }
-            resend(link);
-            goLive(link);
-        } catch (LinkLost e) {
-            LOG.info("Failover: lost {} while restoring the connection; trying the next broker", link.target.text());
-            link.connection.close();
-            return false;
-        }
-        listener.transportResumed();
-        return true;
-    }
-
-    private boolean isRecorded(Set<Address> record, Address a) {
-        lock.lock();
-        try {
-            return record.contains(a);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private List<ConsumerSpec> consumerSnapshot() {
-        lock.lock();
-        try {
-            return new ArrayList<>(consumers.values());
-        } finally {
-            lock.unlock();
-        }
+        return current == link;
     }
 
     /**
-     * A broker that has not yet noticed the old connection's end still holds its client ID, durable
-     * subscriptions and temporary destinations; it lets go after its inactivity timeout. Until then the step
-     * is retried; after it, the refusal is final.
+     * Switches a restored link to CONNECTED unless the application closed consumers or deleted temporary
+     * destinations while it was restored: those are filled in for removal, and it stays RECONNECTING.
+     *
+     * @throws LinkRestore.LinkLost when the link was lost, or the connection closed or failed meanwhile
      */
-    private void retryWhileHeld(Link link, long heldUntil, String what, Step step) throws LinkLost, GiveUp {
-        while (true) {
-            try {
-                step.run(link.connection);
-                return;
-            } catch (JMSException e) {
-                if (!link.alive()) {
-                    throw new LinkLost();
-                }
-                if (System.nanoTime() - heldUntil > 0) {
-                    JMSException reason = new JMSException("failover reconnected to " + link.target.text()
-                            + " but could not " + what + ": " + e.getMessage());
-                    reason.setLinkedException(e);
-                    reason.initCause(e);
-                    throw new GiveUp(reason);
-                }
-                LOG.debug("Failover: {} refused to {} ({}); retrying", link.target.text(), what, e.getMessage());
-                if (!pause(RESTORE_RETRY_MILLIS, Long.MAX_VALUE)) {
-                    throw new LinkLost();
-                }
-            }
-        }
-    }
-
-    private static long heldPeriodMillis(Link link) {
-        if (link.connection instanceof TcpBrokerConnection tcp) {
-            int t = tcp.brokerInactivityTimeoutMillis();
-            return t > 0 ? t + DEFAULT_HELD_MILLIS : 60_000;
-        }
-        return DEFAULT_HELD_MILLIS;
-    }
-
-    /** Sends every unconfirmed send again, in order, before any new call can reach the link. */
-    private void resend(Link link) throws LinkLost {
-        List<PendingSend> sends;
+    boolean goLiveUnlessClosedMeanwhile(Link link, List<Long> closedConsumers, List<Address> deletedTemporaries)
+            throws LinkRestore.LinkLost {
         lock.lock();
         try {
-            sends = new ArrayList<>(unconfirmed);
-            for (PendingSend p : sends) {
-                p.link = link;
+            records.closedSinceRestored(link, closedConsumers, deletedTemporaries);
+            if (!closedConsumers.isEmpty() || !deletedTemporaries.isEmpty()) {
+                return false;
             }
-        } finally {
-            lock.unlock();
-        }
-        if (!sends.isEmpty()) {
-            LOG.info("Failover: resending {} unconfirmed send(s) to {}", sends.size(), link.target.text());
-        }
-        for (PendingSend p : sends) {
-            issue(p, link);
-        }
-        if (!link.alive()) {
-            throw new LinkLost();
-        }
-    }
-
-    /**
-     * Removes what the application closed while the link was being restored, then lets calls through. Done
-     * in a loop because each removal is a broker call made without the lock.
-     */
-    private void goLive(Link link) throws LinkLost {
-        while (true) {
-            List<Long> closedConsumers = new ArrayList<>();
-            List<Address> deletedTemporaries = new ArrayList<>();
-            lock.lock();
-            try {
-                for (Long id : link.credit.keySet()) {
-                    if (!consumers.containsKey(id)) {
-                        closedConsumers.add(id);
-                    }
-                }
-                for (Address a : link.temporaries) {
-                    if (!temporaries.contains(a)) {
-                        deletedTemporaries.add(a);
-                    }
-                }
-                if (closedConsumers.isEmpty() && deletedTemporaries.isEmpty()) {
-                    if (!link.alive()) {
-                        throw new LinkLost();
-                    }
-                    if (state != State.RECONNECTING) {
-                        throw new LinkLost();
-                    }
-                    state = State.CONNECTED;
-                    reconnector = null;
-                    stateChanged.signalAll();
-                    LOG.info("Failover: resumed on {}", link.target.text());
-                    return;
-                }
-            } finally {
-                lock.unlock();
-            }
-            for (Long id : closedConsumers) {
-                removeQuietly(link, "consumer " + id, c -> c.removeConsumer(id));
-                link.credit.remove(id);
-            }
-            for (Address a : deletedTemporaries) {
-                removeQuietly(link, a.toString(), c -> c.deleteTemporaryDestination(a));
-                link.temporaries.remove(a);
-            }
-        }
-    }
-
-    private static void removeQuietly(Link link, String what, Step step) throws LinkLost {
-        try {
-            step.run(link.connection);
-        } catch (JMSException e) {
             if (!link.alive()) {
-                throw new LinkLost();
+                throw new LinkRestore.LinkLost();
             }
-            LOG.warn("Failover: could not remove {}, closed during the reconnection: {}", what, e.getMessage());
+            if (state != State.RECONNECTING) {
+                throw new LinkRestore.LinkLost();
+            }
+            state = State.CONNECTED;
+            reconnectThread = null;
+            stateChanged.signalAll();
+            LOG.info("Failover: resumed on {}", link.target.text());
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -660,7 +325,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         }
     }
 
-    private long deadline() {
+    long deadline() {
         return uri.timeoutMillis() < 0 ? Long.MAX_VALUE
                 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(uri.timeoutMillis());
     }
@@ -695,28 +360,6 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         }
     }
 
-    // ---------------------------------------------------------------- delivery IDs
-
-    private static long external(int generation, long brokerId) {
-        return ((long) generation << GENERATION_SHIFT) | (brokerId & BROKER_ID_MASK);
-    }
-
-    private static int generationOf(long deliveryId) {
-        return (int) (deliveryId >>> GENERATION_SHIFT) & GENERATION_MASK;
-    }
-
-    /** The broker's IDs of those deliveries that came on {@code link}; the others are counted in {@code stale}. */
-    private static long[] ofLink(Link link, long[] ids) {
-        int n = 0;
-        long[] out = new long[ids.length];
-        for (long id : ids) {
-            if (link != null && generationOf(id) == link.generation) {
-                out[n++] = id & BROKER_ID_MASK;
-            }
-        }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
-    }
-
     private static JMSException staleDeliveries(int stale) {
         return new JMSException(stale + " of the messages being acknowledged were received before the connection"
                 + " to the broker failed over; the broker released them and delivers them again"
@@ -727,7 +370,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
 
     @Override
     public String brokerName() {
-        return brokerName;
+        return reconnector.brokerName();
     }
 
     @Override
@@ -736,7 +379,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         lock.lock();
         try {
             link = awaitLiveLocked("set the client ID", deadline());
-            clientId = id;
+            records.clientId(id);
         } finally {
             lock.unlock();
         }
@@ -748,12 +391,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
                 awaitLive("set the client ID", deadline());
                 return;
             }
-            lock.lock();
-            try {
-                clientId = null;
-            } finally {
-                lock.unlock();
-            }
+            records.clientId(null);
             throw e;
         }
     }
@@ -768,49 +406,14 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         lock.lock();
         try {
             link = awaitLiveLocked("send", deadline());
-            p.link = link;
-            unconfirmed.add(p);
+            records.addUnconfirmed(p, link);
         } catch (JMSException e) {
             return CompletableFuture.failedFuture(e);
         } finally {
             lock.unlock();
         }
-        issue(p, link);
+        p.issue(link, records);
         return p.outer;
-    }
-
-    private void issue(PendingSend p, Link link) {
-        CompletableFuture<Void> sent;
-        try {
-            sent = link.connection.send(0, p.message);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((ok, err) -> sendDone(p, link, err));
-    }
-
-    /**
-     * A send's receipt or failure from one link. A failure because the link was lost leaves the send to be
-     * resent on the next link; a failure the broker gave is the application's.
-     */
-    private void sendDone(PendingSend p, Link link, Throwable err) {
-        if (err != null && !link.alive()) {
-            return;
-        }
-        lock.lock();
-        try {
-            if (!unconfirmed.remove(p) || err != null && p.link != link) {
-                return;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (err == null) {
-            p.outer.complete(null);
-        } else {
-            p.outer.completeExceptionally(err instanceof CompletionException && err.getCause() != null
-                    ? err.getCause() : err);
-        }
     }
 
     /**
@@ -847,14 +450,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
             c.checkDestination(address);
             return null;
         });
-        lock.lock();
-        try {
-            if (checked.size() < MAX_CHECKED_DESTINATIONS) {
-                checked.add(address);
-            }
-        } finally {
-            lock.unlock();
-        }
+        records.checked(address);
     }
 
     @Override
@@ -864,8 +460,8 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         lock.lock();
         try {
             link = awaitLiveLocked("create a consumer", deadline);
-            consumers.put(spec.consumerId(), spec);
-            link.credit.put(spec.consumerId(), new Credit(spec.prefetch()));
+            records.addConsumer(spec);
+            link.credit.open(spec.consumerId(), spec.prefetch());
         } finally {
             lock.unlock();
         }
@@ -891,8 +487,8 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     private void forgetConsumer(long consumerId, Link link) {
         lock.lock();
         try {
-            consumers.remove(consumerId);
-            link.credit.remove(consumerId);
+            records.removeConsumer(consumerId);
+            link.credit.forget(consumerId);
         } finally {
             lock.unlock();
         }
@@ -905,11 +501,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         if (link == null || link.lost) {
             return;
         }
-        Credit c = link.credit.get(consumerId);
-        if (c == null) {
-            return;
-        }
-        int grant = c.take(messages);
+        int grant = link.credit.take(consumerId, messages);
         if (grant > 0) {
             link.connection.addCredit(consumerId, grant);
         }
@@ -920,18 +512,18 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         Link link;
         lock.lock();
         try {
-            consumers.remove(consumerId);
+            records.removeConsumer(consumerId);
             link = state == State.CONNECTED ? current : null;
         } finally {
             lock.unlock();
         }
         // While reconnecting, the restore leaves it out, or removes it before going live.
-        if (link == null || !link.credit.containsKey(consumerId)) {
+        if (link == null || !link.credit.has(consumerId)) {
             return;
         }
         try {
             link.connection.removeConsumer(consumerId);
-            link.credit.remove(consumerId);
+            link.credit.forget(consumerId);
         } catch (JMSException e) {
             if (link.alive()) {
                 throw e;
@@ -950,7 +542,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     @Override
     public void acknowledge(long[] deliveryIds) throws JMSException {
         Link link = current;
-        long[] ofLink = ofLink(link, deliveryIds);
+        long[] ofLink = Link.brokerIds(link, deliveryIds);
         if (ofLink.length < deliveryIds.length) {
             releaseQuietly(link, ofLink, true);
             throw staleDeliveries(deliveryIds.length - ofLink.length);
@@ -983,7 +575,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     @Override
     public void acknowledgeAndConfirm(long[] deliveryIds) throws JMSException {
         Link link = current;
-        long[] ofLink = ofLink(link, deliveryIds);
+        long[] ofLink = Link.brokerIds(link, deliveryIds);
         if (ofLink.length < deliveryIds.length) {
             releaseQuietly(link, ofLink, true);
             throw staleDeliveries(deliveryIds.length - ofLink.length);
@@ -1040,7 +632,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     @Override
     public void release(long[] deliveryIds, boolean seen) throws JMSException {
         Link link = current;
-        long[] ofLink = ofLink(link, deliveryIds);
+        long[] ofLink = Link.brokerIds(link, deliveryIds);
         if (ofLink.length == 0) {
             return;
         }
@@ -1090,7 +682,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         } finally {
             lock.unlock();
         }
-        long[] ofLink = ofLink(link, acknowledged);
+        long[] ofLink = Link.brokerIds(link, acknowledged);
         if (began != null && began != link.generation || ofLink.length < acknowledged.length) {
             try {
                 link.connection.rollback(transactionId, ofLink);
@@ -1173,7 +765,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
             return;
         }
         try {
-            link.connection.rollback(transactionId, ofLink(link, seen));
+            link.connection.rollback(transactionId, Link.brokerIds(link, seen));
         } catch (JMSException e) {
             if (link.alive()) {
                 throw e;
@@ -1192,7 +784,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         } finally {
             lock.unlock();
         }
-        long[] ofLink = ofLink(link, acknowledged);
+        long[] ofLink = Link.brokerIds(link, acknowledged);
         if (began != null && began != link.generation || ofLink.length < acknowledged.length) {
             try {
                 link.connection.rollback(transactionId, ofLink);
@@ -1249,7 +841,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         lock.lock();
         try {
             link = awaitLiveLocked("create a temporary destination", deadline);
-            temporaries.add(address);
+            records.addTemporary(address);
         } finally {
             lock.unlock();
         }
@@ -1263,21 +855,12 @@ public final class FailoverBrokerConnection implements BrokerConnection {
                     awaitLive("create a temporary destination", deadline);
                     return;
                 } catch (JMSException notRestored) {
-                    forgetTemporary(address);
+                    records.removeTemporary(address);
                     throw notRestored;
                 }
             }
-            forgetTemporary(address);
+            records.removeTemporary(address);
             throw e;
-        }
-    }
-
-    private void forgetTemporary(Address address) {
-        lock.lock();
-        try {
-            temporaries.remove(address);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -1294,7 +877,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
             linkLost(link, e);
         }
         link.temporaries.remove(address);
-        forgetTemporary(address);
+        records.removeTemporary(address);
     }
 
     @Override
@@ -1317,8 +900,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
             state = State.CLOSED;
             link = current;
             current = null;
-            sends = new ArrayList<>(unconfirmed);
-            unconfirmed.clear();
+            sends = records.takeUnconfirmed();
             stateChanged.signalAll();
         } finally {
             lock.unlock();
@@ -1337,87 +919,5 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         Link link = current;
         return "FailoverBrokerConnection[" + uri.text() + (link == null ? ", disconnected" : ", on " + link.target.text())
                 + "]";
-    }
-
-    // ---------------------------------------------------------------- parts
-
-    /** A send not yet confirmed; {@link #link} (guarded by the lock) is the link it was last issued on. */
-    private static final class PendingSend {
-        final MessageSnapshot message;
-        final CompletableFuture<Void> outer = new CompletableFuture<>();
-        Link link;
-
-        PendingSend(MessageSnapshot message) {
-            this.message = message;
-        }
-    }
-
-    /** A consumer's credit at the broker of one link, as far as the client knows: never above its prefetch. */
-    private static final class Credit {
-        private final int prefetch;
-        private final AtomicInteger credit;
-
-        Credit(int prefetch) {
-            this.prefetch = prefetch;
-            this.credit = new AtomicInteger(prefetch);
-        }
-
-        void delivered() {
-            credit.decrementAndGet();
-        }
-
-        /** How much of a grant may go to the broker. */
-        int take(int messages) {
-            while (true) {
-                int now = credit.get();
-                int grant = Math.min(messages, prefetch - now);
-                if (grant <= 0) {
-                    return 0;
-                }
-                if (credit.compareAndSet(now, now + grant)) {
-                    return grant;
-                }
-            }
-        }
-    }
-
-    /** One connection to one broker: a generation of delivery IDs, and what was restored on it. */
-    private final class Link implements DeliveryListener {
-        /** Set once connected, before the link is current (so before anything is delivered on it). */
-        volatile int generation = -1;
-        final TransportUri target;
-        final Map<Long, Credit> credit = new ConcurrentHashMap<>();
-        final Set<Address> temporaries = ConcurrentHashMap.newKeySet();
-        volatile BrokerConnection connection;
-        volatile boolean lost;
-
-        Link(TransportUri target) {
-            this.target = target;
-        }
-
-        boolean alive() {
-            if (lost) {
-                return false;
-            }
-            return !(connection instanceof TcpBrokerConnection tcp) || tcp.isOpen();
-        }
-
-        @Override
-        public void onDelivery(Delivery d) {
-            if (lost || current != this) {
-                return;
-            }
-            Credit c = credit.get(d.consumerId());
-            if (c != null) {
-                c.delivered();
-            }
-            listener.onDelivery(new Delivery(d.consumerId(), external(generation, d.deliveryId()), d.message(),
-                    d.deliveryCount()));
-        }
-
-        @Override
-        public void onConnectionFailure(Exception cause) {
-            linkLost(this, cause);
-        }
     }
 }
