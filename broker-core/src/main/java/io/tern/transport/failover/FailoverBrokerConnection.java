@@ -86,7 +86,6 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     private JMSException failure;
     /** Each open transaction's generation: that of the link its first send went to. */
     private final Map<Long, Integer> transactions = new HashMap<>();
-    private Thread reconnectThread;
     /** Transactions that only acknowledge get negative IDs, never the session transactions' positive ones. */
     private final AtomicLong acknowledgementTransactions = new AtomicLong();
 
@@ -179,9 +178,9 @@ public final class FailoverBrokerConnection implements BrokerConnection {
                 LOG.warn("Failover: lost the broker at {} ({}); reconnecting", link.target.text(),
                         cause == null ? "closed" : cause.getMessage());
                 state = State.RECONNECTING;
-                reconnectThread = new Thread(reconnector::reconnect, "tern-failover-reconnect");
-                reconnectThread.setDaemon(true);
-                reconnectThread.start();
+                Thread reconnecting = new Thread(reconnector::reconnect, "tern-failover-reconnect");
+                reconnecting.setDaemon(true);
+                reconnecting.start();
             }
             stateChanged.signalAll();
         } finally {
@@ -281,7 +280,6 @@ public final class FailoverBrokerConnection implements BrokerConnection {
                 throw new LinkRestore.LinkLost();
             }
             state = State.CONNECTED;
-            reconnectThread = null;
             stateChanged.signalAll();
             LOG.info("Failover: resumed on {}", link.target.text());
             return true;

@@ -191,7 +191,10 @@ final class RestorableState {
     boolean settle(PendingSend p, Link link, boolean failed) {
         lock.lock();
         try {
-            return unconfirmed.remove(p) && !(failed && p.link != link);
+            if (failed && p.link != link) {
+                return false; // it was issued again since; the newer link's receipt settles it
+            }
+            return unconfirmed.remove(p);
         } finally {
             lock.unlock();
         }
