@@ -103,11 +103,18 @@ public final class Broker implements AutoCloseable {
         PersistenceAdapter store;
         TcpConnectors listening;
         synchronized (this) {
+            while (state == State.STARTING) {
+                // Another thread's start waits for activation: this one waits for its outcome, as before.
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while broker '" + name() + "' was starting", e);
+                }
+            }
             switch (state) {
                 case STARTED:
                     return this;
-                case STARTING:
-                    throw new IllegalStateException("broker '" + name() + "' is being started by another thread");
                 case CLOSED:
                     throw new IllegalStateException("broker '" + name() + "' was closed and cannot be started again;"
                             + " build a new one");
@@ -140,6 +147,7 @@ public final class Broker implements AutoCloseable {
                 activating = null;
                 connectors = listening;
                 state = State.STARTED;
+                notifyAll();
                 if (config.shutdownHook() && shutdownHook == null) {
                     shutdownHook = new Thread(this::stop, "tern-" + name() + "-shutdown");
                     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -151,6 +159,7 @@ public final class Broker implements AutoCloseable {
                 if (state == State.STARTING) {
                     state = State.STOPPED;
                 }
+                notifyAll();
                 BrokerRegistry.unregister(this);
                 listening.close();
                 try {
@@ -200,6 +209,7 @@ public final class Broker implements AutoCloseable {
         if (state == State.STARTING) {
             // Ends the start's wait for activation; that start then fails and cleans up.
             state = State.STOPPED;
+            notifyAll();
             LOG.info("Broker {} stopped while waiting for its store to activate", name());
             try {
                 activating.stop();
