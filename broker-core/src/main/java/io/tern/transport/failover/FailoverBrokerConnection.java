@@ -673,24 +673,9 @@ public final class FailoverBrokerConnection implements BrokerConnection {
             rolledBack.setLinkedException(e);
             throw rolledBack;
         }
-        Integer began;
-        lock.lock();
-        try {
-            began = transactions.remove(transactionId);
-        } finally {
-            lock.unlock();
-        }
-        long[] ofLink = Link.brokerIds(link, acknowledged);
-        if (began != null && began != link.generation || ofLink.length < acknowledged.length) {
-            try {
-                link.connection.rollback(transactionId, ofLink);
-            } catch (JMSException e) {
-                LOG.debug("Failover: could not roll back transaction {}: {}", transactionId, e.getMessage());
-            }
-            throw new TransactionRolledBackException("the connection to the broker failed over while the"
-                    + " transaction was open, so it was rolled back: its sends were dropped and the messages it"
-                    + " consumed will be delivered again (JMSRedelivered=true)");
-        }
+        long[] ofLink = ownAcknowledgements(link, transactionId, acknowledged, "the connection to the broker"
+                + " failed over while the transaction was open, so it was rolled back: its sends were dropped and"
+                + " the messages it consumed will be delivered again (JMSRedelivered=true)");
         try {
             link.connection.commit(transactionId, ofLink, outcomeKey);
             return;
@@ -739,6 +724,32 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         }
     }
 
+    /**
+     * The broker IDs of a transaction's acknowledgements on {@code link}, once the transaction is known to
+     * have begun there. One that began on an earlier link (a send, or a delivery it consumed) died with that
+     * link's broker connection: what is left of it here is rolled back and {@code rolledBack} is thrown.
+     */
+    private long[] ownAcknowledgements(Link link, long transactionId, long[] acknowledged, String rolledBack)
+            throws TransactionRolledBackException {
+        Integer began;
+        lock.lock();
+        try {
+            began = transactions.remove(transactionId);
+        } finally {
+            lock.unlock();
+        }
+        long[] ofLink = Link.brokerIds(link, acknowledged);
+        if (began != null && began != link.generation || ofLink.length < acknowledged.length) {
+            try {
+                link.connection.rollback(transactionId, ofLink);
+            } catch (JMSException e) {
+                LOG.debug("Failover: could not roll back transaction {}: {}", transactionId, e.getMessage());
+            }
+            throw new TransactionRolledBackException(rolledBack);
+        }
+        return ofLink;
+    }
+
     private static TransactionOutcomeUnknownException outcomeUnknown(JMSException cause) {
         TransactionOutcomeUnknownException e = new TransactionOutcomeUnknownException("the connection to the"
                 + " broker was lost during the commit and no broker could say whether the transaction committed;"
@@ -775,23 +786,8 @@ public final class FailoverBrokerConnection implements BrokerConnection {
     @Override
     public boolean prepare(long transactionId, GlobalTransactionId xid, long[] acknowledged) throws JMSException {
         Link link = awaitLive("prepare", deadline());
-        Integer began;
-        lock.lock();
-        try {
-            began = transactions.remove(transactionId);
-        } finally {
-            lock.unlock();
-        }
-        long[] ofLink = Link.brokerIds(link, acknowledged);
-        if (began != null && began != link.generation || ofLink.length < acknowledged.length) {
-            try {
-                link.connection.rollback(transactionId, ofLink);
-            } catch (JMSException e) {
-                LOG.debug("Failover: could not roll back transaction {}: {}", transactionId, e.getMessage());
-            }
-            throw new TransactionRolledBackException("the connection to the broker failed over while the XA"
-                    + " branch was open, so its work was rolled back");
-        }
+        long[] ofLink = ownAcknowledgements(link, transactionId, acknowledged, "the connection to the broker"
+                + " failed over while the XA branch was open, so its work was rolled back");
         try {
             return link.connection.prepare(transactionId, xid, ofLink);
         } catch (JMSException e) {
