@@ -76,18 +76,14 @@ public interface BrokerConnection {
      * restart. A commit whose key was already answered "not committed" is refused with
      * {@code TransactionRolledBackException} and rolled back.
      */
-    default void commit(long transactionId, long[] acknowledged, String outcomeKey) throws JMSException {
-        throw new JMSException("this transport cannot record transaction outcomes");
-    }
+    void commit(long transactionId, long[] acknowledged, String outcomeKey) throws JMSException;
 
     /**
      * Whether the transaction committed under {@code outcomeKey} committed. Waits while that commit is
      * still in progress on this broker. False is final: a commit with that key that arrives later is
      * refused, so the client may tell its application the transaction rolled back.
      */
-    default boolean transactionCommitted(String outcomeKey) throws JMSException {
-        throw new JMSException("this transport cannot report transaction outcomes");
-    }
+    boolean transactionCommitted(String outcomeKey) throws JMSException;
 
     /**
      * Prepares a transaction for two-phase commit under a global ID: its sends and acknowledgements are

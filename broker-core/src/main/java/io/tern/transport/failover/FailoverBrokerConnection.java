@@ -703,6 +703,12 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         }
     }
 
+    /** Asks the broker serving now; a key committed through this connection is answered by its commit. */
+    @Override
+    public boolean transactionCommitted(String outcomeKey) throws JMSException {
+        return outcome(outcomeKey);
+    }
+
     /**
      * Asks the next live link whether the commit under that key was applied, waiting for one up to the
      * timeout and asking again when the link asked is lost too.

@@ -85,6 +85,16 @@ final class CreatedBrokerConnection implements BrokerConnection {
     }
 
     @Override
+    public void commit(long transactionId, long[] acknowledged, String outcomeKey) throws JMSException {
+        delegate.commit(transactionId, acknowledged, outcomeKey);
+    }
+
+    @Override
+    public boolean transactionCommitted(String outcomeKey) throws JMSException {
+        return delegate.transactionCommitted(outcomeKey);
+    }
+
+    @Override
     public boolean prepare(long transactionId, io.tern.store.GlobalTransactionId xid, long[] acknowledged)
             throws JMSException {
         return delegate.prepare(transactionId, xid, acknowledged);

@@ -195,6 +195,24 @@ class FailoverConnectTest {
         }
     }
 
+    @Test
+    void transactionsAndClientAcknowledgementsWorkThroughABrokerTheUrlCreates() throws Exception {
+        String name = FailoverTestSupport.uniqueName("vm-created");
+        try (Connection c = new TernConnectionFactory("failover:(vm://" + name
+                + "?create=true&broker.persistent=false)").createConnection()) {
+            c.start();
+            Session tx = c.createSession(Session.SESSION_TRANSACTED);
+            tx.createProducer(tx.createQueue("created")).send(tx.createTextMessage("committed"));
+            tx.commit();
+            Session ack = c.createSession(Session.CLIENT_ACKNOWLEDGE);
+            jakarta.jms.Message m = ack.createConsumer(ack.createQueue("created")).receive(RECEIVE_TIMEOUT);
+            assertReceived("committed", m);
+            m.acknowledge();
+            Broker created = Broker.running(name).orElseThrow();
+            FailoverTestSupport.await("the acknowledged message gone", () -> created.queueDepth("created") == 0);
+        }
+    }
+
     static TransportListener recorder(List<String> events) {
         return new TransportListener() {
             @Override
