@@ -539,6 +539,19 @@ public final class FailoverBrokerConnection implements BrokerConnection {
      */
     @Override
     public void acknowledge(long[] deliveryIds) throws JMSException {
+        Acknowledged owned = ofLiveLink(deliveryIds);
+        acknowledgeOn(owned.link(), owned.brokerIds());
+    }
+
+    /** Deliveries of one live link, by the broker's IDs. */
+    private record Acknowledged(Link link, long[] brokerIds) {
+    }
+
+    /**
+     * The live link the deliveries were made on and their broker IDs. When some were made on an earlier link,
+     * nothing is acknowledged: those of the current link are released as seen and the call throws.
+     */
+    private Acknowledged ofLiveLink(long[] deliveryIds) throws JMSException {
         Link link = current;
         long[] ofLink = Link.brokerIds(link, deliveryIds);
         if (ofLink.length < deliveryIds.length) {
@@ -549,6 +562,10 @@ public final class FailoverBrokerConnection implements BrokerConnection {
         if (live != link) {
             throw staleDeliveries(deliveryIds.length);
         }
+        return new Acknowledged(link, ofLink);
+    }
+
+    private void acknowledgeOn(Link link, long[] ofLink) throws JMSException {
         try {
             link.connection.acknowledge(ofLink);
         } catch (JMSException e) {
@@ -557,7 +574,7 @@ public final class FailoverBrokerConnection implements BrokerConnection {
             }
             linkLost(link, e);
             AcknowledgeOutcomeUnknownException unknown = new AcknowledgeOutcomeUnknownException("the connection"
-                    + " to the broker was lost before it confirmed the acknowledgement of " + deliveryIds.length
+                    + " to the broker was lost before it confirmed the acknowledgement of " + ofLink.length
                     + " message(s): each was either consumed or will be delivered again (JMSRedelivered=true)");
             unknown.setLinkedException(e);
             throw unknown;
@@ -572,18 +589,11 @@ public final class FailoverBrokerConnection implements BrokerConnection {
      */
     @Override
     public void acknowledgeAndConfirm(long[] deliveryIds) throws JMSException {
-        Link link = current;
-        long[] ofLink = Link.brokerIds(link, deliveryIds);
-        if (ofLink.length < deliveryIds.length) {
-            releaseQuietly(link, ofLink, true);
-            throw staleDeliveries(deliveryIds.length - ofLink.length);
-        }
-        Link live = awaitLive("acknowledge", deadline());
-        if (live != link) {
-            throw staleDeliveries(deliveryIds.length);
-        }
+        Acknowledged owned = ofLiveLink(deliveryIds);
+        Link link = owned.link();
+        long[] ofLink = owned.brokerIds();
         if (link.connection instanceof TcpBrokerConnection tcp && !tcp.recordsOutcomes()) {
-            acknowledge(deliveryIds);
+            acknowledgeOn(link, ofLink);
             return;
         }
         long transactionId = acknowledgementTransactions.decrementAndGet();
