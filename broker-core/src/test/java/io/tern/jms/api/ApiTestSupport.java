@@ -2,11 +2,13 @@ package io.tern.jms.api;
 
 import io.tern.broker.Broker;
 import io.tern.jms.TestTransport;
+import io.tern.testing.Eventually;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -40,18 +42,7 @@ final class ApiTestSupport {
 
     /** Waits (up to 10 s) for a condition, failing with {@code what} when it never holds. */
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for: " + what);
-            }
-        }
+        Eventually.await(what, Duration.ofSeconds(10), condition);
     }
 
     /**

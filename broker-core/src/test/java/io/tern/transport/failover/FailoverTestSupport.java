@@ -1,16 +1,16 @@
 package io.tern.transport.failover;
 
 import io.tern.broker.Broker;
+import io.tern.testing.Eventually;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Brokers with tcp connectors on free loopback ports, free ports nothing listens on, and waiting. */
 final class FailoverTestSupport {
@@ -58,17 +58,6 @@ final class FailoverTestSupport {
 
     /** Waits (up to 20 s) for a condition, failing with {@code what} when it never holds. */
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for: " + what);
-            }
-        }
+        Eventually.await(what, Duration.ofSeconds(20), condition);
     }
 }

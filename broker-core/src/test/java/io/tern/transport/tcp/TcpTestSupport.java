@@ -2,12 +2,12 @@ package io.tern.transport.tcp;
 
 import io.tern.broker.Broker;
 import io.tern.jms.TernConnectionFactory;
+import io.tern.testing.Eventually;
 
+import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Brokers with a tcp connector on a free loopback port, and waiting, for the tcp transport tests. */
 final class TcpTestSupport {
@@ -56,17 +56,6 @@ final class TcpTestSupport {
 
     /** Waits (up to 15 s) for a condition, failing with {@code what} when it never holds. */
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for: " + what);
-            }
-        }
+        Eventually.await(what, Duration.ofSeconds(15), condition);
     }
 }
