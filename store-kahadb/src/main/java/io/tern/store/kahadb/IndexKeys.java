@@ -1,5 +1,7 @@
 package io.tern.store.kahadb;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The keys of the LevelDB index. Each starts with one byte naming what it indexes, followed by
  * big-endian numbers, so LevelDB's byte order is numeric order and a prefix scan lists one
@@ -96,6 +98,15 @@ final class IndexKeys {
 
     static byte[] outcomeOrder(long order) {
         return key(OUTCOME_ORDER, order);
+    }
+
+    /** A key of one kind named by a string (a producer ID, an outcome key): the kind byte, then UTF-8. */
+    static byte[] named(byte kind, String name) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        byte[] k = new byte[1 + n.length];
+        k[0] = kind;
+        System.arraycopy(n, 0, k, 1, n.length);
+        return k;
     }
 
     static byte[] live(long segmentId, int offset) {

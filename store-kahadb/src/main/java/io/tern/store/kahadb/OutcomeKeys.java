@@ -30,11 +30,7 @@ final class OutcomeKeys {
     }
 
     static byte[] key(String outcomeKey) {
-        byte[] k = outcomeKey.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[1 + k.length];
-        out[0] = IndexKeys.OUTCOME;
-        System.arraycopy(k, 0, out, 1, k.length);
-        return out;
+        return IndexKeys.named(IndexKeys.OUTCOME, outcomeKey);
     }
 
     static boolean contains(LevelDbIndex index, String outcomeKey) {

@@ -58,11 +58,7 @@ final class ProducerMarks {
     }
 
     static byte[] key(String producerId) {
-        byte[] id = producerId.getBytes(StandardCharsets.UTF_8);
-        byte[] k = new byte[1 + id.length];
-        k[0] = IndexKeys.PRODUCER;
-        System.arraycopy(id, 0, k, 1, id.length);
-        return k;
+        return IndexKeys.named(IndexKeys.PRODUCER, producerId);
     }
 
     static long highWater(LevelDbIndex index, String producerId) {
